@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * Shared checks for generated packages: every example payload a protocol's spec carries must
+ * pass that message's generated validator, and every hand-made invalid variant must fail it.
+ * Used by packages/<protocol>/validators/test.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectExamples, createValidator } from "./examples.js";
+import { specsDir } from "./schemas.js";
+
+/**
+ * @param {string} protocol
+ * @param {Record<string, unknown>} validators the validators package's exports (`validateX`)
+ */
+export function describeValidatorsAgainstSpec(protocol, validators) {
+  const fns = /** @type {Record<string, ((v: unknown) => boolean) & { errors: unknown[] }>} */ (validators);
+  const byModel = collectExamples(protocol).filter((e) => "$ref" in e.schema);
+  /** @type {{ why: string, schema: string, value: unknown }[]} */
+  const invalidFile = join(specsDir, protocol, "examples", "invalid.json");
+  const invalid = existsSync(invalidFile) ? JSON.parse(readFileSync(invalidFile, "utf8")) : [];
+
+  describe(`${protocol} validators against the spec's examples`, () => {
+    it("has a validator for every model with an example", () => {
+      expect(byModel.length).toBeGreaterThan(0);
+      for (const e of byModel) {
+        const name = /** @type {string} */ (/** @type {any} */ (e.schema).$ref).replace(/\.json$/, "");
+        expect(fns[`validate${name}`], `validate${name}`).toBeTypeOf("function");
+      }
+    });
+    it.each(byModel.map((e) => [e.where, e]))("%s passes", (_w, e) => {
+      const name = /** @type {any} */ (e).schema.$ref.replace(/\.json$/, "");
+      const fn = fns[`validate${name}`];
+      expect(fn?.(/** @type {any} */ (e).value), JSON.stringify(fn?.errors)).toBe(true);
+    });
+    it.each(invalid.map((/** @type {any} */ c) => [`${c.schema}: ${c.why}`, c]))("rejects %s", (_n, c) => {
+      const fn = fns[`validate${/** @type {any} */ (c).schema}`];
+      expect(fn, `validate${/** @type {any} */ (c).schema}`).toBeTypeOf("function");
+      expect(fn?.(/** @type {any} */ (c).value)).toBe(false);
+      expect(fn?.errors.length).toBeGreaterThan(0);
+    });
+  });
+}
+
+/**
+ * The enums a types package exports as values (`export const Result = { Success: "Success" }`)
+ * must list exactly the values the JSON Schema allows for the same declaration.
+ * @param {string} protocol
+ * @param {Record<string, unknown>} types the types package's exports
+ */
+export function describeTypesAgainstSpec(protocol, types) {
+  const { bundle } = createValidator(protocol);
+  const enums = Object.entries(types).filter(([, v]) => v && typeof v === "object");
+  describe(`${protocol} types against the spec's JSON Schema`, () => {
+    it("exports its enums as values", () => {
+      const schemaEnums = Object.entries(bundle.$defs).filter(([, d]) => Array.isArray(d.enum));
+      expect(enums.length).toBe(schemaEnums.length);
+    });
+    it.each(enums)("enum %s has the schema's values", (name, values) => {
+      const def = bundle.$defs[name];
+      expect(def, `no ${name} in ${protocol}.schema.json`).toBeDefined();
+      expect(Object.values(/** @type {object} */ (values)).sort()).toEqual([...def.enum].sort());
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Emits @payspec/<protocol>-server's generated half: the operation table, a typed handler
+ * interface, and `register<Service>(app, handlers, options)`, a fastify plugin that validates
+ * every request with the build-time validators before a handler sees it. The protocol's own
+ * error shapes (the `reject` hook) and the simulator are handwritten beside it.
+ */
+import type { Program, Type } from "@typespec/compiler";
+import { doc, header, id, lit, raw, ts } from "../core/code.js";
+import { collectDeclarations } from "../core/declarations.js";
+import { inputType, operationTable, replyType, serviceName, summaryOf, typeImports, upper } from "./http-common.js";
+import { collectOperations } from "./operations.js";
+import type { TypeContext } from "./type-expression.js";
+import type { EmittedFile } from "./types.js";
+
+export function emitServer(program: Program, protocol: string): EmittedFile[] {
+  const declarations = collectDeclarations(program);
+  const names = new Map<Type, string>(declarations.map((d) => [d.type as Type, d.name]));
+  const ops = collectOperations(program, declarations);
+  const service = serviceName(program);
+  const ctx: TypeContext = { program, names, refs: new Set() };
+  const inputs = ops.map((op) => inputType(ctx, op, names));
+  const replies = ops.map((op) => ts`export type ${id(`${upper(op.id)}Reply`)} = ${replyType(ctx, op)};\n`);
+  const handlersName = id(`${service}Handlers`);
+  const handlerLines = ops.map(
+    (op) =>
+      ts`${doc(summaryOf(program, op), "  ")}  ${id(op.id)}(input: ${id(`${upper(op.id)}Input`)}, ctx: HandlerContext): Promise<${id(`${upper(op.id)}Reply`)}> | ${id(`${upper(op.id)}Reply`)};`,
+  );
+  const messages = [...new Set(ops.flatMap((op) => (op.body ? [op.body.message] : [])))].sort();
+  const validatorEntries = messages.map((m) => ts`  ${id(m)}: validators.${id(`validate${m}`)},`);
+  const server = ts`${raw(header("server"))}import type { FastifyInstance } from "fastify";
+import type { OperationDescriptor, ValidationIssue, Validator } from "@payspec/runtime";
+import { type Handler, type HandlerContext, type MountOptions, mountOperations } from "@payspec/runtime/server";
+import * as validators from ${lit(`@payspec/${protocol}-validators`)};
+${typeImports(ctx.refs, protocol, declarations)}
+${doc(`Every operation of the ${service} spec, as the runtime's descriptor table.`)}${operationTable(ops)}
+${inputs}
+${replies}
+${doc(`What a ${service} server implements: one handler per operation, given validated input.`)}export interface ${handlersName} {
+${handlerLines}
+}
+
+const requestValidators: Record<string, Validator<unknown>> = {
+${validatorEntries}
+};
+
+/** Issues of a request body against its message's validator (empty when valid). */
+export function validateRequestBody(message: string, value: unknown): ValidationIssue[] {
+  const v = requestValidators[message];
+  if (!v) return [];
+  const r = v.check(value);
+  return r.valid ? [] : r.errors;
+}
+
+export type ${id(`${service}ServerOptions`)} = Omit<MountOptions, "validate">;
+
+${doc(`Mounts every ${service} operation on \`app\` inside its own encapsulated plugin.`)}export async function ${id(`register${service}`)}(
+  app: FastifyInstance,
+  handlers: ${handlersName},
+  options: ${id(`${service}ServerOptions`)},
+): Promise<void> {
+  const table: OperationDescriptor[] = Object.values(operations);
+  const byId = handlers as unknown as Record<string, Handler>;
+  await app.register(async (scope) => {
+    mountOperations(scope, table, byId, { ...options, validate: validateRequestBody });
+  });
+}
+`;
+  return [
+    { path: "server.gen.ts", content: server.text },
+    {
+      path: "index.gen.ts",
+      content: ts`${raw(header("server"))}export { ${id(`register${service}`)}, operations, validateRequestBody } from "./server.gen.js";
+export type {
+  ${handlersName},
+  ${id(`${service}ServerOptions`)},
+${ops.map((op) => ts`  ${id(`${upper(op.id)}Input`)},\n  ${id(`${upper(op.id)}Reply`)},`)}
+} from "./server.gen.js";\n`.text,
+    },
+  ];
+}

@@ -1,0 +1,125 @@
+/**
+ * Emits @payspec/<protocol>-validators: ajv standalone code compiled here, at build time, from
+ * the JSON Schema bundle that @typespec/json-schema emitted for the same program, plus one
+ * typed validator per declaration. Messages marked @Payspec.Wire.inbound also get a lenient
+ * twin (closed enums opened) so an unknown enum value from a vendor is a warning, not an error.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Program } from "@typespec/compiler";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import addFormats from "ajv-formats";
+import { doc, header, id, lit, raw, ts } from "../core/code.js";
+import { collectDeclarations, payspecExtensions } from "../core/declarations.js";
+import type { EmittedFile } from "./types.js";
+
+type Schema = Record<string, unknown>;
+interface Bundle {
+  $defs: Record<string, Schema>;
+}
+
+const lenientPrefix = "lenient/";
+
+/** A copy of a schema with every closed enum opened to its base type. */
+export function openEnums(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openEnums);
+  if (!node || typeof node !== "object") return node;
+  const s = node as Schema;
+  if (Array.isArray(s.anyOf) && s.anyOf.length > 0 && s.anyOf.every((b) => isConstBranch(b))) {
+    const { anyOf: _anyOf, ...rest } = s;
+    return openEnums({ ...rest, type: constType(s.anyOf as Schema[]) });
+  }
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === "enum" || k === "const") continue;
+    out[k] = openEnums(v);
+  }
+  if (("enum" in s || "const" in s) && !("type" in s)) out.type = constType([s]);
+  return out;
+}
+
+function isConstBranch(b: unknown): boolean {
+  return !!b && typeof b === "object" && ("const" in (b as Schema) || "enum" in (b as Schema));
+}
+
+function constType(branches: Schema[]): string | string[] {
+  const types = new Set<string>();
+  for (const b of branches) {
+    const values = "const" in b ? [b.const] : ((b.enum as unknown[]) ?? []);
+    for (const v of values) types.add(v === null ? "null" : typeof v);
+  }
+  const list = [...types].sort();
+  return list.length === 1 ? (list[0] as string) : list;
+}
+
+export function loadBundle(schemaDir: string, protocol: string): Bundle {
+  return JSON.parse(readFileSync(join(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
+}
+
+export function emitValidators(program: Program, protocol: string, schemaDir: string): EmittedFile[] {
+  const bundle = loadBundle(schemaDir, protocol);
+  const declarations = collectDeclarations(program).filter((d) => d.name in bundle.$defs);
+  const ajv = new Ajv2020({
+    allErrors: true,
+    // Shared sub-schemas stay functions of their own: nexo's nested messages would otherwise be
+    // inlined into every envelope that holds them.
+    inlineRefs: false,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    code: { source: true, esm: true, lines: false, optimize: true },
+  });
+  addFormats.default(ajv);
+  ajv.addVocabulary(["x-payspec-encoding", "x-payspec-frame", "x-payspec-width", "x-payspec-inbound"]);
+  for (const def of Object.values(bundle.$defs)) ajv.addSchema(def);
+  const inbound = new Set(
+    declarations.filter((d) => payspecExtensions(program, d.type).inbound === true).map((d) => d.name),
+  );
+  for (const [name, def] of Object.entries(bundle.$defs)) {
+    if (inbound.size === 0) break;
+    ajv.addSchema({ ...(openEnums(def) as Schema), $id: `${lenientPrefix}${name}.json` });
+  }
+  const mapping: Record<string, string> = {};
+  for (const d of declarations) {
+    mapping[`v_${d.name}`] = `${d.name}.json`;
+    if (inbound.has(d.name)) mapping[`l_${d.name}`] = `${lenientPrefix}${d.name}.json`;
+  }
+  const standalone = standaloneCode.default(ajv, mapping);
+  const files: EmittedFile[] = [
+    {
+      path: "standalone.gen.ts",
+      content: `${header("validators")}// @ts-nocheck -- ajv standalone output, compiled from specs/openapi/${protocol}/${protocol}.schema.json\n${standalone}\n`,
+    },
+    {
+      path: "schema.gen.ts",
+      content: `${header("validators")}/** The JSON Schema (draft 2020-12) bundle every validator here was compiled from. */\nexport const schemaBundle = ${JSON.stringify(bundle, null, 2)} as const;\n`,
+    },
+  ];
+  const typesPkg = `@payspec/${protocol}-types`;
+  for (const d of declarations) {
+    const name = id(d.name);
+    const fn = id(`validate${d.name}`);
+    const lenient = inbound.has(d.name) ? ts`, ${id(`l_${d.name}`)}` : raw("");
+    const imports = inbound.has(d.name) ? ts`${id(`v_${d.name}`)}, ${id(`l_${d.name}`)}` : ts`${id(`v_${d.name}`)}`;
+    const note = inbound.has(d.name)
+      ? " Sent by the terminal or vendor: an unknown enum value is accepted with a warning."
+      : "";
+    const content = ts`${raw(header("validators"))}import type { ${name} } from ${lit(typesPkg)};
+import { type Validator, createValidator } from "@payspec/runtime";
+import { ${imports} } from "../standalone.gen.js";
+
+${doc(`Validates a ${d.name} (type guard; issues of the last call in \`.errors\`).${note}`)}export const ${fn}: Validator<${name}> = createValidator<${name}>(${id(`v_${d.name}`)}${lenient});
+`;
+    files.push({ path: `validators/${d.name}.gen.ts`, content: content.text });
+  }
+  const barrel = declarations
+    .map((d) => d.name)
+    .sort()
+    .map((n) => ts`export { ${id(`validate${n}`)} } from ${lit(`./validators/${n}.gen.js`)};`);
+  files.push({
+    path: "index.gen.ts",
+    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\n`.text,
+  });
+  return files;
+}

@@ -1,0 +1,10 @@
+// @payspec/runtime/server: the fastify side, a separate entry so clients never load fastify.
+export {
+  type Handler,
+  type HandlerContext,
+  type HandlerInput,
+  type MountOptions,
+  mountOperations,
+  type RejectReason,
+  type Reply,
+} from "./fastify.js";

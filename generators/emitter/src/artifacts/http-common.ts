@@ -25,6 +25,7 @@ export function operationTable(ops: OperationInfo[]): Code {
         required: p.required,
         ...(p.array ? { array: true } : {}),
         ...(p.fixed !== undefined ? { fixed: p.fixed } : {}),
+        ...(p.kind ? { kind: p.kind } : {}),
       })),
       ...(op.body ? { body: op.body } : {}),
       responses: op.responses,

@@ -15,6 +15,7 @@ export interface ParamInfo {
   required: boolean;
   array?: boolean;
   fixed?: string;
+  kind?: "number" | "integer" | "boolean";
   /** TypeSpec type, for the generated input type */
   type: Type;
   doc?: string;
@@ -65,6 +66,27 @@ export function encodingOf(program: Program, contentType: string | undefined, ty
   if (declared === "kv" || declared === "form" || declared === "json" || declared === "xml") return declared;
   if (ct.startsWith("text/")) return "text";
   return ct ? "text" : "none";
+}
+
+const integers = new Set(["integer", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "safeint"]);
+
+/** The scalar kind of a parameter type, following custom scalars and literal unions to their base. */
+export function scalarKind(t: Type): "string" | "number" | "integer" | "boolean" {
+  if (t.kind === "Number") return Number.isInteger(t.value) ? "integer" : "number";
+  if (t.kind === "Boolean") return "boolean";
+  if (t.kind === "Union") {
+    const kinds = new Set([...t.variants.values()].map((v) => scalarKind(v.type)));
+    return kinds.size === 1 ? [...kinds][0]! : "string";
+  }
+  if (t.kind !== "Scalar") return "string";
+  for (let s: typeof t | undefined = t; s; s = s.baseScalar) {
+    if (s.namespace?.name !== "TypeSpec") continue;
+    if (integers.has(s.name)) return "integer";
+    if (s.name === "boolean") return "boolean";
+    if (["numeric", "float", "float32", "float64", "decimal", "decimal128"].includes(s.name)) return "number";
+    return "string";
+  }
+  return "string";
 }
 
 /** `Readers.list` → `readersList`; a namespace-level `sale` stays `sale`. */
@@ -118,6 +140,8 @@ function describe(program: Program, names: Map<Type, string>, http: HttpOperatio
     const text = getDoc(program, p.param);
     if (text) info.doc = text;
     if (t.kind === "Model" && t.name === "Array") info.array = true;
+    const kind = scalarKind(t.kind === "Model" && t.name === "Array" && t.indexer ? t.indexer.value : t);
+    if (kind !== "string") info.kind = kind;
     if (t.kind === "String") info.fixed = t.value;
     params.push(info);
   }

@@ -5,10 +5,11 @@
  * error shapes (the `reject` hook) and the simulator are handwritten beside it.
  */
 import type { Program, Type } from "@typespec/compiler";
-import { doc, header, id, lit, raw, ts } from "../core/code.js";
+import { type Code, doc, header, id, join, lit, raw, ts } from "../core/code.js";
 import { collectDeclarations } from "../core/declarations.js";
 import { inputType, operationTable, replyType, serviceName, summaryOf, typeImports, upper } from "./http-common.js";
-import { collectOperations } from "./operations.js";
+import { collectExamples } from "./examples.js";
+import { collectOperations, type OperationInfo } from "./operations.js";
 import type { TypeContext } from "./type-expression.js";
 import type { EmittedFile } from "./types.js";
 
@@ -27,6 +28,46 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
   );
   const messages = [...new Set(ops.flatMap((op) => (op.body ? [op.body.message] : [])))].sort();
   const validatorEntries = messages.map((m) => ts`  ${id(m)}: validators.${id(`validate${m}`)},`);
+  // One plugin per interface of the spec (nexo's terminal and POS listener share a route and are
+  // two different servers), and one for the whole service when no two operations share a route.
+  const groups = new Map<string, OperationInfo[]>();
+  for (const op of ops) {
+    const g = op.operation.interface?.name ?? "";
+    groups.set(g, [...(groups.get(g) ?? []), op]);
+  }
+  const routes = new Set(ops.map((op) => `${op.method} ${op.path}`));
+  const whole = routes.size === ops.length;
+  const registers: Code[] = [];
+  const exported: string[] = [];
+  const registerFn = (name: string, handlers: Code, groupOps: OperationInfo[], what: string) => {
+    exported.push(name);
+    return ts`${doc(what)}export async function ${id(name)}(
+  app: FastifyInstance,
+  handlers: ${handlers},
+  options: ${id(`${service}ServerOptions`)},
+): Promise<void> {
+  const table: OperationDescriptor[] = [${join(
+    groupOps.map((op) => ts`operations.${id(op.id)}`),
+    ", ",
+  )}];
+  const byId = handlers as unknown as Record<string, Handler>;
+  await app.register(async (scope) => {
+    mountOperations(scope, table, byId, { ...options, validate: validateRequestBody });
+  });
+}
+`;
+  };
+  if (whole) registers.push(registerFn(`register${service}`, handlersName, ops, `Mounts every ${service} operation on \`app\` inside its own encapsulated plugin.`));
+  if (groups.size > 1 || !whole) {
+    for (const [g, groupOps] of groups) {
+      if (!g) continue;
+      const picked = ts`Pick<${handlersName}, ${join(
+        groupOps.map((op) => lit(op.id)),
+        " | ",
+      )}>`;
+      registers.push(registerFn(`register${service}${g}`, picked, groupOps, `Mounts the ${g} operations of ${service} on \`app\`.`));
+    }
+  }
   const server = ts`${raw(header("server"))}import type { FastifyInstance } from "fastify";
 import type { OperationDescriptor, ValidationIssue, Validator } from "@payspec/runtime";
 import { type Handler, type HandlerContext, type MountOptions, mountOperations } from "@payspec/runtime/server";
@@ -53,23 +94,20 @@ export function validateRequestBody(message: string, value: unknown): Validation
 
 export type ${id(`${service}ServerOptions`)} = Omit<MountOptions, "validate">;
 
-${doc(`Mounts every ${service} operation on \`app\` inside its own encapsulated plugin.`)}export async function ${id(`register${service}`)}(
-  app: FastifyInstance,
-  handlers: ${handlersName},
-  options: ${id(`${service}ServerOptions`)},
-): Promise<void> {
-  const table: OperationDescriptor[] = Object.values(operations);
-  const byId = handlers as unknown as Record<string, Handler>;
-  await app.register(async (scope) => {
-    mountOperations(scope, table, byId, { ...options, validate: validateRequestBody });
-  });
-}
+${registers}`;
+  const examples = collectExamples(program);
+  const examplesFile = ts`${raw(header("server"))}${doc(`The spec's @opExample of every ${service} operation, resolved to the wire (input by wire names).`)}export const examples = ${lit(examples)} as const;
 `;
   return [
     { path: "server.gen.ts", content: server.text },
+    { path: "examples.gen.ts", content: examplesFile.text },
     {
       path: "index.gen.ts",
-      content: ts`${raw(header("server"))}export { ${id(`register${service}`)}, operations, validateRequestBody } from "./server.gen.js";
+      content: ts`${raw(header("server"))}export { ${join(
+        exported.map((n) => id(n)),
+        ", ",
+      )}, operations, validateRequestBody } from "./server.gen.js";
+export { examples } from "./examples.gen.js";
 export type {
   ${handlersName},
   ${id(`${service}ServerOptions`)},

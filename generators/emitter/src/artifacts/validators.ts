@@ -53,6 +53,17 @@ function constType(branches: Schema[]): string | string[] {
   return list.length === 1 ? (list[0] as string) : list;
 }
 
+function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) extensionKeywords(n, out);
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith("x-")) out.add(k);
+      else extensionKeywords(v, out);
+    }
+  }
+  return out;
+}
+
 export function loadBundle(schemaDir: string, protocol: string): Bundle {
   return JSON.parse(readFileSync(join(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
 }
@@ -71,7 +82,8 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     code: { source: true, esm: true, lines: false, optimize: true },
   });
   addFormats.default(ajv);
-  ajv.addVocabulary(["x-payspec-encoding", "x-payspec-frame", "x-payspec-width", "x-payspec-inbound"]);
+  // Extension keywords (`x-payspec-*`, vendor notes like `x-nexo-xml-list`) are annotations.
+  ajv.addVocabulary([...extensionKeywords(bundle)].sort());
   for (const def of Object.values(bundle.$defs)) ajv.addSchema(def);
   const inbound = new Set(
     declarations.filter((d) => payspecExtensions(program, d.type).inbound === true).map((d) => d.name),

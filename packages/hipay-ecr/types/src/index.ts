@@ -1,0 +1,2 @@
+// Public API of @payspec/hipay-ecr-types: everything the generated barrel exports (src/gen/index.gen.ts).
+export * from "./gen/index.gen.js";

@@ -1,0 +1,5 @@
+// Every example of the stripe-terminal spec passes its generated validator; hand-made invalid variants fail.
+import { describeValidatorsAgainstSpec } from "@payspec/specs/testing";
+import * as validators from "../src/index.js";
+
+describeValidatorsAgainstSpec("stripe-terminal", validators);

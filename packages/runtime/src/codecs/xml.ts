@@ -11,7 +11,11 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { CodecError } from "../errors.js";
 import { childPath, FORBIDDEN_KEYS, inputText } from "./input.js";
 
-export type ScalarKind = "string" | "number" | "boolean";
+/**
+ * Kind of a text value. `list` is a nexo xs:list: a JSON array of tokens, written in XML as
+ * one attribute or element whose tokens are separated by spaces.
+ */
+export type ScalarKind = "string" | "number" | "boolean" | "list";
 
 /** One child element of a shape, in schema order. */
 export interface XmlChild {
@@ -20,6 +24,11 @@ export interface XmlChild {
   readonly shape: XmlElementShape | ScalarKind;
   /** Repeats: decoded as an array even with one occurrence. */
   readonly array?: boolean;
+  /**
+   * Has no element of its own: its children stand directly in the parent (nexo
+   * `RepeatedResponseMessageBody`, whose one response element follows `MessageHeader`).
+   */
+  readonly transparent?: boolean;
 }
 
 /** The layout of one element. */
@@ -32,7 +41,7 @@ export interface XmlElementShape {
   readonly text?: { readonly name: string; readonly kind: ScalarKind };
 }
 
-export type XmlScalar = string | number | boolean;
+export type XmlScalar = string | number | boolean | string[];
 export type XmlNodeValue = XmlScalar | XmlObject | XmlNodeValue[];
 export interface XmlObject {
   [key: string]: XmlNodeValue;
@@ -79,15 +88,7 @@ function encodeElement(name: string, value: unknown, shape: XmlElementShape | Sc
     if (text !== undefined && text !== null)
       content += escapeText(scalarText(text, shape.text.kind, childPath(path, shape.text.name)));
   }
-  for (const child of shape.children ?? []) {
-    content += encodeChild(
-      child.name,
-      record[child.name],
-      child.shape,
-      child.array === true,
-      childPath(path, child.name),
-    );
-  }
+  content += encodeChildren(shape, record, path);
   // Properties the shape does not know (e.g. decoded from a newer terminal) go after the known ones.
   for (const [key, childValue] of Object.entries(record)) {
     if (known.has(key)) continue;
@@ -95,6 +96,21 @@ function encodeElement(name: string, value: unknown, shape: XmlElementShape | Sc
     content += encodeChild(key, childValue, undefined, Array.isArray(childValue), childPath(path, key));
   }
   return content.length === 0 ? `<${name}${attributes}/>` : `<${name}${attributes}>${content}</${name}>`;
+}
+
+function encodeChildren(shape: XmlElementShape, record: Readonly<Record<string, unknown>>, path: string): string {
+  let content = "";
+  for (const child of shape.children ?? []) {
+    const value = record[child.name];
+    if (child.transparent === true && typeof child.shape !== "string") {
+      if (value === undefined || value === null) continue;
+      if (typeof value !== "object" || Array.isArray(value)) throw invalid(`expected an object for ${child.name}`, childPath(path, child.name));
+      content += encodeChildren(child.shape, value as Readonly<Record<string, unknown>>, childPath(path, child.name));
+      continue;
+    }
+    content += encodeChild(child.name, value, child.shape, child.array === true, childPath(path, child.name));
+  }
+  return content;
 }
 
 function encodeChild(
@@ -109,7 +125,7 @@ function encodeChild(
     const items: readonly unknown[] = Array.isArray(value) ? value : [value];
     return items.map((item, index) => encodeChild(name, item, shape, false, childPath(path, index))).join("");
   }
-  if (Array.isArray(value)) throw invalid(`element <${name}> does not repeat`, path);
+  if (Array.isArray(value) && shape !== "list") throw invalid(`element <${name}> does not repeat`, path);
   return encodeElement(name, value, shape ?? genericShape(value), path);
 }
 
@@ -135,8 +151,13 @@ function scalarText(value: unknown, kind: ScalarKind, path: string): string {
     case "boolean":
       if (typeof value === "boolean") return String(value);
       break;
+    case "list":
+      if (Array.isArray(value) && value.every((v) => typeof v === "string" && v.length > 0 && !/\s/.test(v))) {
+        return checkXmlChars(value.join(" "), path);
+      }
+      break;
   }
-  throw invalid(`expected a ${kind}, got ${describe(value)}`, path);
+  throw invalid(`expected a ${kind === "list" ? "list of tokens" : kind}, got ${describe(value)}`, path);
 }
 
 /** XML 1.0 §2.2: every character must match the Char production (lone surrogates do not). */
@@ -300,6 +321,15 @@ function decodeElement(
     const spec = childShapes.get(childName);
     const itemPath = childPath(path, childName);
     if (FORBIDDEN_KEYS.has(childName)) throw forbidden(childName, itemPath);
+    if (spec?.via !== undefined) {
+      const holder = (out[spec.via] ??= {}) as XmlObject;
+      if (holder[childName] !== undefined && spec.array !== true) {
+        throw new CodecError(`element <${childName}> occurs more than once`, { codec: "xml", reason: "duplicate", path: itemPath });
+      }
+      const item = decodeElement(child, childName, spec.shape, itemPath);
+      holder[childName] = spec.array === true ? [...((holder[childName] as XmlNodeValue[] | undefined) ?? []), item] : item;
+      continue;
+    }
     const existing = out[childName];
     if (spec?.array === true) {
       const list = (existing as XmlNodeValue[] | undefined) ?? [];
@@ -318,7 +348,7 @@ function decodeElement(
       // Unknown elements are kept; a repeated unknown element becomes an array.
       const value = decodeElement(child, childName, undefined, itemPath);
       if (existing === undefined) out[childName] = value;
-      else if (Array.isArray(existing)) existing.push(value);
+      else if (Array.isArray(existing)) (existing as XmlNodeValue[]).push(value);
       else out[childName] = [existing, value];
     }
   }
@@ -335,13 +365,26 @@ function isNamespaceDeclaration(attribute: string): boolean {
   return attribute === "xmlns" || attribute.startsWith("xmlns:");
 }
 
-const childIndexes = new WeakMap<XmlElementShape, ReadonlyMap<string, XmlChild>>();
+/** A child element found in a parent: its layout, and the transparent property it belongs to, if any. */
+interface IndexedChild extends XmlChild {
+  readonly via?: string;
+}
 
-/** Child lookup built once per shape object, not once per element. */
-function childIndex(shape: XmlElementShape): ReadonlyMap<string, XmlChild> {
+const childIndexes = new WeakMap<XmlElementShape, ReadonlyMap<string, IndexedChild>>();
+
+/** Child lookup built once per shape object, not once per element; transparent children are flattened in. */
+function childIndex(shape: XmlElementShape): ReadonlyMap<string, IndexedChild> {
   let index = childIndexes.get(shape);
   if (index === undefined) {
-    index = new Map((shape.children ?? []).map((child) => [child.name, child]));
+    const entries: [string, IndexedChild][] = [];
+    for (const child of shape.children ?? []) {
+      if (child.transparent === true && typeof child.shape !== "string") {
+        for (const inner of child.shape.children ?? []) entries.push([inner.name, { ...inner, via: child.name }]);
+      } else {
+        entries.push([child.name, child]);
+      }
+    }
+    index = new Map(entries);
     childIndexes.set(shape, index);
   }
   return index;
@@ -383,6 +426,8 @@ function coerce(text: string, kind: ScalarKind, path: string): XmlScalar {
   switch (kind) {
     case "string":
       return text;
+    case "list":
+      return text.split(/[ \t\r\n]+/).filter((token) => token.length > 0);
     case "number": {
       const trimmed = text.trim();
       if (!NUMBER.test(trimmed)) throw invalid(`expected a number, got ${JSON.stringify(truncate(text))}`, path);

@@ -34,7 +34,8 @@ export interface HandlerContext {
 export type Handler = (input: HandlerInput, ctx: HandlerContext) => Promise<Reply> | Reply;
 
 export type RejectReason =
-  | { kind: "invalid"; issues: ValidationIssue[] }
+  /** `body` is the decoded request body when it could be decoded (nexo echoes its MessageHeader) */
+  | { kind: "invalid"; issues: ValidationIssue[]; body?: unknown }
   | { kind: "unauthorized"; message: string }
   | { kind: "not-found"; message: string }
   | { kind: "too-large"; message: string }
@@ -177,7 +178,10 @@ export function mountOperations(
             }
           }
         }
-        if (issues.length > 0) return send(reply, op, options.reject({ kind: "invalid", issues }, op), options);
+        if (issues.length > 0) {
+          const reason: RejectReason = input.body === undefined ? { kind: "invalid", issues } : { kind: "invalid", issues, body: input.body };
+          return send(reply, op, options.reject(reason, op), options);
+        }
         const result = await handler(input, { op, request, rawBody });
         return send(reply, op, result, options);
       },

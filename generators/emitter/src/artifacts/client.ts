@@ -11,6 +11,7 @@ import {
   summaryOf,
   typeImports,
   upper,
+  xmlShapesFile,
 } from "./http-common.js";
 import { collectOperations } from "./operations.js";
 import type { TypeContext } from "./type-expression.js";
@@ -40,6 +41,7 @@ export function emitClient(program: Program, protocol: string): EmittedFile[] {
   VendorError,
   callOperation,
 } from "@payspec/runtime";
+import { xmlShapes } from "./xml-shapes.gen.js";
 ${typeImports(ctx.refs, protocol, declarations)}
 ${doc(`Every operation of the ${service} spec, as the runtime's descriptor table.`)}${operationTable(ops)}
 ${inputs}
@@ -62,7 +64,7 @@ ${doc(`Typed client for ${service}: one method per operation; error statuses thr
   private readonly makeError: ErrorFactory;
 
   constructor(config: ClientConfig, makeError: ErrorFactory = defaultError) {
-    this.config = config;
+    this.config = { xmlShapes, ...config };
     this.makeError = makeError;
   }
 
@@ -71,9 +73,11 @@ ${ops.length > 0 ? methods : [raw("")]}
 `;
   return [
     { path: "client.gen.ts", content: client.text },
+    { path: "xml-shapes.gen.ts", content: xmlShapesFile(program, ops, declarations, "client") },
     {
       path: "index.gen.ts",
       content: ts`${raw(header("client"))}export { ${id(`${service}Client`)}, ${errorClass}, operations } from "./client.gen.js";
+export { xmlShapes } from "./xml-shapes.gen.js";
 export type {\n${ops.map((op) => ts`  ${id(`${upper(op.id)}Input`)},`)}\n} from "./client.gen.js";\n`.text,
     },
   ];

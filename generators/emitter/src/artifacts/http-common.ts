@@ -1,9 +1,10 @@
 /** Pieces shared by the client and server generators: the operation table and the input/reply types. */
 import { type Program, type Type, getDoc, getSummary } from "@typespec/compiler";
-import { type Code, doc, id, join, lit, prop, raw, ts } from "../core/code.js";
+import { type Code, doc, header, id, join, lit, prop, raw, ts } from "../core/code.js";
 import { type Declaration, serviceNamespace } from "../core/declarations.js";
 import type { OperationInfo, ResponseInfo } from "./operations.js";
 import { type TypeContext, typeExpression } from "./type-expression.js";
+import { shapesModule, xmlShapesFor } from "./xml-shapes.js";
 
 /** The service namespace name: `WePay`, `StripeTerminal`, `Nexo`. Names the client class and plugin. */
 export function serviceName(program: Program): string {
@@ -100,4 +101,17 @@ export function typeImports(refs: Set<string>, protocol: string, declarations: D
   const names = [...refs].filter((r) => known.has(r)).sort();
   if (names.length === 0) return raw("");
   return ts`import type {\n${names.map((n) => ts`  ${id(n)},`)}\n} from ${lit(`@payspec/${protocol}-types`)};\n`;
+}
+
+/** The generated `xml-shapes.gen.ts`: layouts of every message an operation sends or receives as XML. */
+export function xmlShapesFile(program: Program, ops: OperationInfo[], declarations: Declaration[], generator: string): string {
+  const byName = new Map<string, Type>(declarations.map((d) => [d.name, d.type as Type]));
+  const messages = new Map<string, Type>();
+  for (const op of ops) {
+    if (op.body && op.body.contentTypes.some((c) => c.includes("xml"))) messages.set(op.body.message, byName.get(op.body.message)!);
+    for (const r of op.responses) if (r.message && r.contentType?.includes("xml")) messages.set(r.message, byName.get(r.message)!);
+  }
+  return `${header(generator)}import type { XmlElementShape } from "@payspec/runtime";
+
+${shapesModule(xmlShapesFor(program, messages))}`;
 }

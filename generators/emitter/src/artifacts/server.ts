@@ -7,7 +7,16 @@
 import type { Program, Type } from "@typespec/compiler";
 import { type Code, doc, header, id, join, lit, raw, ts } from "../core/code.js";
 import { collectDeclarations } from "../core/declarations.js";
-import { inputType, operationTable, replyType, serviceName, summaryOf, typeImports, upper } from "./http-common.js";
+import {
+  inputType,
+  operationTable,
+  replyType,
+  serviceName,
+  summaryOf,
+  typeImports,
+  upper,
+  xmlShapesFile,
+} from "./http-common.js";
 import { collectExamples } from "./examples.js";
 import { collectOperations, type OperationInfo } from "./operations.js";
 import type { TypeContext } from "./type-expression.js";
@@ -52,7 +61,7 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
   )}];
   const byId = handlers as unknown as Record<string, Handler>;
   await app.register(async (scope) => {
-    mountOperations(scope, table, byId, { ...options, validate: validateRequestBody });
+    mountOperations(scope, table, byId, { xmlShapes, ...options, validate: validateRequestBody });
   });
 }
 `;
@@ -72,6 +81,7 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
 import type { OperationDescriptor, ValidationIssue, Validator } from "@payspec/runtime";
 import { type Handler, type HandlerContext, type MountOptions, mountOperations } from "@payspec/runtime/server";
 import * as validators from ${lit(`@payspec/${protocol}-validators`)};
+import { xmlShapes } from "./xml-shapes.gen.js";
 ${typeImports(ctx.refs, protocol, declarations)}
 ${doc(`Every operation of the ${service} spec, as the runtime's descriptor table.`)}${operationTable(ops)}
 ${inputs}
@@ -101,6 +111,7 @@ ${registers}`;
   return [
     { path: "server.gen.ts", content: server.text },
     { path: "examples.gen.ts", content: examplesFile.text },
+    { path: "xml-shapes.gen.ts", content: xmlShapesFile(program, ops, declarations, "server") },
     {
       path: "index.gen.ts",
       content: ts`${raw(header("server"))}export { ${join(
@@ -108,6 +119,7 @@ ${registers}`;
         ", ",
       )}, operations, validateRequestBody } from "./server.gen.js";
 export { examples } from "./examples.gen.js";
+export { xmlShapes } from "./xml-shapes.gen.js";
 export type {
   ${handlersName},
   ${id(`${service}ServerOptions`)},

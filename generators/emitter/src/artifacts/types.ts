@@ -1,7 +1,8 @@
 /** Emits @payspec/<protocol>-types: one file per message (model, enum, union, scalar) and a barrel. */
 import { type Model, type Program, type Type, getDoc } from "@typespec/compiler";
-import { type Code, doc, header, id, lit, prop, raw, ts } from "../core/code.js";
+import { type Code, doc, header, id, join, lit, prop, raw, ts } from "../core/code.js";
 import { type Declaration, collectDeclarations } from "../core/declarations.js";
+import { collectFrames, emitFrames } from "./frames.js";
 import { type TypeContext, objectType, typeExpression } from "./type-expression.js";
 
 export interface EmittedFile {
@@ -71,6 +72,12 @@ export function emitTypes(program: Program, generator = "types"): EmittedFile[] 
       const what = d.kind === "Enum" ? ts`${id(n)}` : ts`type ${id(n)}`;
       return ts`export { ${what} } from ${lit(`./models/${n}.gen.js`)};`;
     });
+  const frames = emitFrames(program, declarations);
+  if (frames) {
+    files.push(frames);
+    const names = [...collectFrames(program, declarations).keys()].map((n) => id(`${n}Frame`));
+    barrel.push(ts`export { type FrameField, type FrameLayout, ${join(names, ", ")} } from "./frames.gen.js";`);
+  }
   files.push({ path: "index.gen.ts", content: ts`${raw(header(generator))}${barrel}\n`.text });
   return files;
 }

@@ -1,11 +1,24 @@
-// Prints what the last `gen` emitted into specs/openapi/: per protocol, operations and messages.
-import { statSync } from "node:fs";
+// Prints what the `gen` task emitted: per protocol, the contract in specs/openapi/ and the
+// generated files of each package (packages/<protocol>/<artifact>/src/gen).
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { protocols } from "./protocols.js";
 import { loadOpenApi, loadSchemaBundle, specsDir } from "./schemas.js";
 
+const artifacts = ["types", "validators", "client", "server"];
+
+/** @param {string} dir @returns {number} files below dir */
+function countFiles(dir) {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    n += entry.isDirectory() ? countFiles(join(dir, entry.name)) : 1;
+  }
+  return n;
+}
+
 const rows = [];
-for (const { id, title } of protocols) {
+for (const { id } of protocols) {
   const doc = loadOpenApi(id);
   const bundle = loadSchemaBundle(id);
   let operations = 0;
@@ -14,14 +27,15 @@ for (const { id, title } of protocols) {
   }
   const dir = join(specsDir, "openapi", id);
   const bytes = ["openapi.yaml", `${id}.schema.json`].reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-  rows.push({
+  /** @type {Record<string, unknown>} */
+  const row = {
     protocol: id,
-    title,
-    paths: Object.keys(doc.paths ?? {}).length,
     operations,
     messages: Object.keys(bundle.$defs).length,
-    kB: (bytes / 1024).toFixed(1),
-  });
+    "contract kB": Number((bytes / 1024).toFixed(1)),
+  };
+  for (const a of artifacts) row[`${a} files`] = countFiles(join(specsDir, "..", "packages", id, a, "src", "gen"));
+  rows.push(row);
 }
-console.log("Emitted contract (specs/openapi/<protocol>/openapi.yaml + <protocol>.schema.json):");
+console.log("Emitted contract (specs/openapi/<protocol>/{openapi.yaml,<protocol>.schema.json}) and generated packages:");
 console.table(rows);

@@ -11,6 +11,7 @@ import { decodeForm } from "../codecs/form.js";
 import { decodeBody, encodeBody } from "../http/body.js";
 import { encodingFor, matchResponse, type OperationDescriptor, routePath } from "../http/operation.js";
 import type { ValidationIssue } from "../validation/issues.js";
+import { FAULT_HEADER, type FaultPlan, mergeFaults, parseFaultHeader } from "./faults.js";
 
 /** What a handler returns: a status from the spec and its body. */
 export interface Reply<S extends number = number, B = unknown> {
@@ -26,6 +27,8 @@ export interface HandlerInput {
 
 export interface HandlerContext {
   readonly op: OperationDescriptor;
+  /** faults in force for this request (run plan + `Payspec-Fault` header): busy, decline, disconnect are the handler's to act on */
+  readonly faults: FaultPlan;
   readonly request: FastifyRequest;
   /** the raw body text, for signature checks (OAuth) */
   readonly rawBody: string | undefined;
@@ -54,6 +57,10 @@ export interface MountOptions {
   bodyLimit?: number;
   /** route prefix, e.g. when mounting two protocols on one app */
   prefix?: string;
+  /** faults for every request (simulators); a request adds its own with the `Payspec-Fault` header */
+  faults?: FaultPlan | (() => FaultPlan);
+  /** honour the `Payspec-Fault` request header; default true when `faults` is set */
+  faultHeader?: boolean;
 }
 
 const textTypes = [
@@ -124,6 +131,21 @@ export function mountOperations(
       config: { op },
       handler: async (request, reply) => {
         const rawBody = typeof request.body === "string" ? request.body : undefined;
+        let faults: FaultPlan = {};
+        if (options.faults !== undefined || options.faultHeader === true) {
+          const run = typeof options.faults === "function" ? options.faults() : options.faults;
+          const header = options.faultHeader === false ? undefined : request.headers[FAULT_HEADER];
+          const parsed = parseFaultHeader(typeof header === "string" ? header : undefined);
+          if (parsed.unknown.length > 0) {
+            const issues = parsed.unknown.map((w) => ({ path: `/${FAULT_HEADER}`, message: `unknown fault ${JSON.stringify(w)}`, keyword: "enum" }));
+            return send(reply, op, options.reject({ kind: "invalid", issues }, op), options);
+          }
+          faults = mergeFaults(run, parsed.plan);
+          if (faults.reset) {
+            request.raw.socket.destroy();
+            return reply.hijack();
+          }
+        }
         const denied = await options.authenticate?.(request, op, rawBody);
         if (denied) return send(reply, op, options.reject(denied, op), options);
         const input: Record<string, unknown> = Object.create(null);
@@ -182,7 +204,13 @@ export function mountOperations(
           const reason: RejectReason = input.body === undefined ? { kind: "invalid", issues } : { kind: "invalid", issues, body: input.body };
           return send(reply, op, options.reject(reason, op), options);
         }
-        const result = await handler(input, { op, request, rawBody });
+        const result = await handler(input, { op, request, rawBody, faults });
+        if (faults.dropAfterCommit) {
+          // The handler has committed; the answer is lost on the way back.
+          request.raw.socket.destroy();
+          return reply.hijack();
+        }
+        if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
         return send(reply, op, result, options);
       },
     });

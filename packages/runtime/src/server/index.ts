@@ -8,3 +8,11 @@ export {
   type RejectReason,
   type Reply,
 } from "./fastify.js";
+export {
+  drawFaults,
+  FAULT_HEADER,
+  type FaultPlan,
+  type FaultRates,
+  mergeFaults,
+  parseFaultHeader,
+} from "./faults.js";

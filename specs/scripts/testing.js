@@ -4,7 +4,9 @@
  * pass that message's generated validator, and every hand-made invalid variant must fail it.
  * Used by packages/<protocol>/validators/test.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectExamples, createValidator } from "./examples.js";
@@ -22,6 +24,12 @@ export function describeValidatorsAgainstSpec(protocol, validators) {
   const invalid = existsSync(invalidFile) ? JSON.parse(readFileSync(invalidFile, "utf8")) : [];
 
   describe(`${protocol} validators against the spec's examples`, () => {
+    it("loads under plain Node (no bundler, no require shim)", () => {
+      const entry = join(process.cwd(), "dist", "index.js");
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(entry).href)})`], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    });
     it("has a validator for every model with an example", () => {
       expect(byModel.length).toBeGreaterThan(0);
       for (const e of byModel) {

@@ -81,3 +81,13 @@ describe("validators generator", () => {
     expect(v.errors.map((e) => e.path)).toContain("/kind");
   });
 });
+
+describe("esmRequires", () => {
+  it("hoists ajv's CommonJS requires into ESM imports with their .js extension", async () => {
+    const { esmRequires } = await import("../src/artifacts/validators.js");
+    const given = 'const a = require("ajv/dist/runtime/ucs2length").default;const b = require("ajv-formats/dist/formats").fullFormats["date-time"];const c = require("ajv/dist/runtime/ucs2length").default;';
+    expect(esmRequires(given)).toBe(
+      'import __ajv_dep0 from "ajv/dist/runtime/ucs2length.js";\nimport __ajv_dep1 from "ajv-formats/dist/formats.js";\nconst a = __ajv_dep0.default;const b = __ajv_dep1.fullFormats["date-time"];const c = __ajv_dep0.default;',
+    );
+  });
+});

@@ -48,6 +48,23 @@ describe("callOperation", () => {
     expect(seen[0]?.body).toBe("amount=100&metadata[order]=42");
   });
 
+  it("writes array query parameters in the spec's style", async () => {
+    const { seen, transport } = recorder([ok]);
+    const list: OperationDescriptor = op({
+      method: "GET",
+      safe: true,
+      body: undefined,
+      params: [
+        { name: "account", in: "path", required: true },
+        { name: "status", in: "query", required: false, array: true, explode: true },
+        { name: "ids", in: "query", required: false, array: true },
+        { name: "expand[]", in: "query", required: false, array: true },
+      ],
+    });
+    await callOperation(list, { account: "a", status: ["active", "inactive"], ids: ["1", "2"], "expand[]": ["x"] }, config(transport), makeError);
+    expect(seen[0]?.url).toBe("http://127.0.0.1:9/accounts/a/payments?expand[0]=x&status=active&status=inactive&ids=1,2");
+  });
+
   it("does not retry a write without an idempotency key", async () => {
     const { seen, transport } = recorder([unavailable, ok]);
     await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({ status: 503 });

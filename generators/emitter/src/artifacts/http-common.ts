@@ -25,6 +25,7 @@ export function operationTable(ops: OperationInfo[]): Code {
         in: p.in,
         required: p.required,
         ...(p.array ? { array: true } : {}),
+        ...(p.explode ? { explode: true } : {}),
         ...(p.fixed !== undefined ? { fixed: p.fixed } : {}),
         ...(p.kind ? { kind: p.kind } : {}),
       })),

@@ -16,6 +16,8 @@ export interface ParamInfo {
   array?: boolean;
   fixed?: string;
   kind?: "number" | "integer" | "boolean";
+  /** an array query parameter written as repeated `name=value` pairs (OpenAPI form, explode) */
+  explode?: boolean;
   /** TypeSpec type, for the generated input type */
   type: Type;
   doc?: string;
@@ -140,6 +142,7 @@ function describe(program: Program, names: Map<Type, string>, http: HttpOperatio
     const text = getDoc(program, p.param);
     if (text) info.doc = text;
     if (t.kind === "Model" && t.name === "Array") info.array = true;
+    if (info.array && p.type === "query" && p.explode) info.explode = true;
     const kind = scalarKind(t.kind === "Model" && t.name === "Array" && t.indexer ? t.indexer.value : t);
     if (kind !== "string") info.kind = kind;
     if (t.kind === "String") info.fixed = t.value;

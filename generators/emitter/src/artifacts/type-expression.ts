@@ -2,7 +2,7 @@
  * TypeSpec type → TypeScript type expression, for one generated file. References to other
  * declarations are recorded so the file can import them.
  */
-import { type ModelProperty, type Program, type Scalar, type Type, getDoc, isNeverType } from "@typespec/compiler";
+import { type ModelProperty, type Program, type Scalar, type Type, getDoc, isArrayModelType, isNeverType } from "@typespec/compiler";
 import { type Code, doc, id, join, lit, prop, raw, ts } from "../core/code.js";
 import { instanceName, isNamedInstance } from "../core/declarations.js";
 
@@ -90,7 +90,7 @@ export function typeExpression(ctx: TypeContext, t: Type): Code {
     case "ModelProperty":
       return typeExpression(ctx, t.type);
     case "Model": {
-      if (t.indexer && t.name === "Array") return ts`Array<${typeExpression(ctx, t.indexer.value)}>`;
+      if (t.indexer && isArrayModelType(ctx.program, t)) return ts`Array<${typeExpression(ctx, t.indexer.value)}>`;
       if (t.indexer && t.properties.size === 0) return ts`Record<string, ${typeExpression(ctx, t.indexer.value)}>`;
       if (isNamedInstance(t)) {
         const name = instanceName(t);

@@ -1,5 +1,5 @@
 /** Emits @payspec/<protocol>-types: one file per message (model, enum, union, scalar) and a barrel. */
-import { type Model, type Program, type Type, getDoc } from "@typespec/compiler";
+import { type Model, type Program, type Type, getDoc, isArrayModelType } from "@typespec/compiler";
 import { type Code, doc, header, id, join, lit, prop, raw, ts } from "../core/code.js";
 import { type Declaration, collectDeclarations } from "../core/declarations.js";
 import { collectFrames, emitFrames } from "./frames.js";
@@ -25,7 +25,11 @@ function declarationBody(ctx: TypeContext, d: Declaration): Code {
     case "Model": {
       const props = allProperties(d.type);
       if (d.type.indexer && props.length === 0) {
-        return ts`export type ${name} = ${typeExpression(ctx, { ...d.type, name: "" } as Type)};`;
+        // `model Xs is X[]` is an array; `model M is Record<X>` a map.
+        const item = typeExpression(ctx, d.type.indexer.value);
+        return isArrayModelType(ctx.program, d.type)
+          ? ts`export type ${name} = Array<${item}>;`
+          : ts`export type ${name} = Record<string, ${item}>;`;
       }
       const body = objectType(ctx, props, "");
       if (props.length === 0 && !d.type.indexer) return ts`export type ${name} = ${body};`;

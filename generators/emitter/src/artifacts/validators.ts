@@ -64,6 +64,27 @@ function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> 
   return out;
 }
 
+/**
+ * ajv's standalone output keeps CommonJS `require("…")` calls for its runtime helpers even in
+ * ESM mode (ajv#2209). Each becomes a hoisted ESM import; ajv and ajv-formats have no exports
+ * map, so the specifier gets its `.js`. The default import of a CommonJS module is its
+ * `module.exports`, so `.default` / `.fullFormats[...]` after the call keep their meaning.
+ */
+export function esmRequires(code: string): string {
+  const imports = new Map<string, string>();
+  const body = code.replace(/require\(("[^"]+")\)/g, (_m, quoted: string) => {
+    const specifier = JSON.parse(quoted) as string;
+    let local = imports.get(specifier);
+    if (!local) {
+      local = `__ajv_dep${imports.size}`;
+      imports.set(specifier, local);
+    }
+    return local;
+  });
+  const lines = [...imports].map(([spec, local]) => `import ${local} from ${JSON.stringify(spec.endsWith(".js") ? spec : `${spec}.js`)};`);
+  return `${lines.join("\n")}${lines.length ? "\n" : ""}${body}`;
+}
+
 export function loadBundle(schemaDir: string, protocol: string): Bundle {
   return JSON.parse(readFileSync(join(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
 }
@@ -97,7 +118,7 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     mapping[`v_${d.name}`] = `${d.name}.json`;
     if (inbound.has(d.name)) mapping[`l_${d.name}`] = `${lenientPrefix}${d.name}.json`;
   }
-  const standalone = standaloneCode.default(ajv, mapping);
+  const standalone = esmRequires(standaloneCode.default(ajv, mapping));
   const files: EmittedFile[] = [
     {
       path: "standalone.gen.ts",

@@ -53,6 +53,7 @@ export async function callOperation(
 ): Promise<unknown> {
   const pathValues: Record<string, unknown> = {};
   const query: Record<string, FormInput> = {};
+  const pairs: string[] = [];
   const headers: Record<string, string> = { accept: "*/*", ...config.headers };
   for (const p of op.params) {
     const v = p.fixed ?? input[p.name];
@@ -62,11 +63,16 @@ export async function callOperation(
     }
     if (p.in === "path") pathValues[p.name] = v;
     // `expand[]` names the array itself: the form codec writes its brackets.
-    else if (p.in === "query") query[p.name.endsWith("[]") ? p.name.slice(0, -2) : p.name] = v as FormInput;
+    else if (p.in === "query" && p.name.endsWith("[]")) query[p.name.slice(0, -2)] = v as FormInput;
+    else if (p.in === "query" && p.array && Array.isArray(v)) {
+      const name = encodeURIComponent(p.name);
+      if (p.explode) for (const item of v) pairs.push(`${name}=${encodeURIComponent(String(item))}`);
+      else pairs.push(`${name}=${v.map((item) => encodeURIComponent(String(item))).join(",")}`);
+    } else if (p.in === "query") query[p.name] = v as FormInput;
     else if (p.name.toLowerCase() !== "content-type") headers[p.name] = String(v);
   }
   let url = config.baseUrl.replace(/\/+$/, "") + expandPath(op.path, pathValues);
-  const qs = encodeForm(query);
+  const qs = [encodeForm(query), ...pairs].filter((part) => part !== "").join("&");
   if (qs) url += `?${qs}`;
   let body: string | undefined;
   if (op.body && input.body !== undefined) {

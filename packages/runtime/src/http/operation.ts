@@ -14,8 +14,13 @@ export interface ParamDescriptor {
   readonly name: string;
   readonly in: ParamLocation;
   readonly required: boolean;
-  /** the parameter is an array (`expand[]=a&expand[]=b` in a query) */
+  /**
+   * The parameter is an array. In a query it is written as the spec says: repeated pairs
+   * (`status=a&status=b`) when `explode`, brackets when the wire name ends in `[]`
+   * (`expand[0]=a`, Stripe), else one comma-separated value (`status=a,b`).
+   */
   readonly array?: boolean;
+  readonly explode?: boolean;
   /** a fixed value the spec gives (e.g. `Api-Version: 3.0`): sent by the client, checked by the server */
   readonly fixed?: string;
   /** scalar kind of the value (of each item for arrays); the server coerces the wire text to it */

@@ -169,6 +169,7 @@ export function mountOperations(
             if (p.required) issues.push({ path: `/${p.name}`, message: `missing required ${p.in} parameter ${JSON.stringify(p.name)}`, keyword: "required" });
             continue;
           }
+          if (p.array && p.in === "query" && !p.explode && !p.name.endsWith("[]") && typeof v === "string") v = v.split(",");
           if (p.kind && p.kind !== "string") {
             const coerced = coerce(v, p.kind);
             if (coerced === undefined) {
@@ -180,7 +181,7 @@ export function mountOperations(
           if (p.fixed !== undefined && v !== p.fixed) {
             issues.push({ path: `/${p.name}`, message: `${p.in} parameter ${JSON.stringify(p.name)} must be ${JSON.stringify(p.fixed)}`, keyword: "const" });
           }
-          input[p.name] = p.array && !Array.isArray(v) ? [v] : v;
+          input[p.name] = p.array && !Array.isArray(v) ? (p.in === "query" && !p.explode && typeof v === "string" ? v.split(",") : [v]) : v;
         }
         if (op.body) {
           if (rawBody === undefined || rawBody === "") {

@@ -153,6 +153,7 @@ export {
   createValidator,
   formatIssues,
   toIssues,
+  valueAt,
   type ValidationIssue,
   type ValidationResult,
   type Validator,

@@ -41,6 +41,8 @@ function requestInput(program: Program, http: HttpOperation, params: Value | und
       case "path":
       case "query":
       case "header":
+        // A fixed value (`Api-Version: 3.0`, a content type) is the client's to send, not the caller's.
+        if (p.property.type.kind === "String" || p.options.name.toLowerCase() === "content-type") break;
         input[p.options.name] = json(program, v, p.property.type);
         break;
       case "body":

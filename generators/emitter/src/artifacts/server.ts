@@ -106,7 +106,28 @@ export type ${id(`${service}ServerOptions`)} = Omit<MountOptions, "validate">;
 
 ${registers}`;
   const examples = collectExamples(program);
-  const examplesFile = ts`${raw(header("server"))}${doc(`The spec's @opExample of every ${service} operation, resolved to the wire (input by wire names).`)}export const examples = ${lit(examples)} as const;
+  const exampleTypes = ops.map(
+    (op) => ts`  ${id(op.id)}: OperationExample<${id(`${upper(op.id)}Input`)}, ${id(`${upper(op.id)}Reply`)}>[];`,
+  );
+  const exampleEntries = ops.map((op) => ts`  ${id(op.id)}: ${lit(examples[op.id] ?? [])},`);
+  const typeNames = ops.flatMap((op) => [id(`${upper(op.id)}Input`), id(`${upper(op.id)}Reply`)]);
+  const examplesFile = ts`${raw(header("server"))}import type {
+${typeNames.map((n) => ts`  ${n},`)}
+} from "./server.gen.js";
+
+/** One \`@opExample\`: the client's input (parameters by wire name, \`body\`) and the answer. */
+export interface OperationExample<I, R extends { status: number; body?: unknown }> {
+  title: string;
+  input: I;
+  status: R["status"];
+  response?: R["body"];
+}
+
+${doc(`The spec's @opExample of every ${service} operation, resolved to the wire and typed by the operation's input and reply.`)}export const examples: {
+${exampleTypes}
+} = {
+${exampleEntries}
+};
 `;
   return [
     { path: "server.gen.ts", content: server.text },
@@ -118,7 +139,7 @@ ${registers}`;
         exported.map((n) => id(n)),
         ", ",
       )}, operations, validateRequestBody } from "./server.gen.js";
-export { examples } from "./examples.gen.js";
+export { examples, type OperationExample } from "./examples.gen.js";
 export { xmlShapes } from "./xml-shapes.gen.js";
 export type {
   ${handlersName},

@@ -81,6 +81,31 @@ export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((i) => `${i.path || "/"}: ${i.message}`).join("\n");
 }
 
+/** The value at a JSON Pointer ("" is the root). */
+export function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === "") return root;
+  let cur: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * One warning per unknown enum value. An open enum compiled as `anyOf` of `const`s reports a
+ * `const` failure per known member plus the `anyOf`: they all say one thing.
+ */
+function unknownValues(issues: readonly ValidationIssue[], value: unknown): ValidationIssue[] {
+  const paths = [...new Set(issues.map((i) => i.path))];
+  return paths.map((path) => ({
+    path,
+    message: `unknown value ${JSON.stringify(valueAt(value, path))} (newer than the spec: accepted)`,
+    keyword: "enum",
+  }));
+}
+
 /**
  * Builds a validator from compiled standalone functions. `lenient` (for messages a terminal
  * or vendor sends) is the same schema with closed enums opened: a value that fails `strict`
@@ -91,7 +116,7 @@ export function createValidator<T>(strict: CompiledValidate, lenient?: CompiledV
   const check = (value: unknown): ValidationResult<T> => {
     if (strict(value)) return { valid: true, value: value as T, warnings: [] };
     const strictIssues = toIssues(strict.errors);
-    if (lenient?.(value)) return { valid: true, value: value as T, warnings: strictIssues };
+    if (lenient?.(value)) return { valid: true, value: value as T, warnings: unknownValues(strictIssues, value) };
     return { valid: false, errors: lenient ? toIssues(lenient.errors) : strictIssues, warnings: [] };
   };
   const guard = ((value: unknown): value is T => {

@@ -16,8 +16,9 @@ let standalone: any;
 beforeAll(async () => {
   await rm(out, { recursive: true, force: true });
   const program = await compile(NodeHost, join(fixture, "shop", "main.tsp"), {
-    emit: ["@typespec/json-schema"],
+    emit: ["@typespec/json-schema", "@typespec/openapi3"],
     options: {
+      "@typespec/openapi3": { "emitter-output-dir": join(out, "schemas", "shop"), "openapi-versions": ["3.1.0"], "output-file": "openapi.yaml" },
       "@typespec/json-schema": { "emitter-output-dir": join(out, "schemas", "shop"), bundleId: "shop.schema.json", "file-type": "json", "int64-strategy": "number" },
     },
   });
@@ -62,6 +63,13 @@ describe("validators generator", () => {
   it("rejects an unknown enum value in a message we send", () => {
     const v = createValidator(standalone.v_Item);
     expect(v({ ...item, size: "XL" })).toBe(false);
+  });
+
+  it("compiles a parameter validator per operation from the OpenAPI parameters", () => {
+    const v = createValidator(standalone.p_listItems);
+    expect(v({ limit: 5 })).toBe(true);
+    expect(v({ limit: "five" })).toBe(false);
+    expect(v.errors.map((e) => e.path)).toEqual(["/limit"]);
   });
 
   it("compiles a lenient twin only for inbound messages", () => {

@@ -181,7 +181,10 @@ function describe(program: Program, names: Map<Type, string>, http: HttpOperatio
       continue;
     }
     for (const { ct, t } of contents) {
-      const message = messageName(names, t, `${id} ${String(status)} response`);
+      // An error model with its own @statusCode has an anonymous body (the model without the
+      // status): it is still that message.
+      const anonymous = t.kind === "Model" && !t.name && names.has(r.type);
+      const message = anonymous ? names.get(r.type) : messageName(names, t, `${id} ${String(status)} response`);
       const ri: ResponseInfo = { status, error, contentType: ct, encoding: encodingOf(program, ct, t) };
       if (message) ri.message = message;
       const root = ct.includes("xml") ? xmlRootOf(t) : undefined;

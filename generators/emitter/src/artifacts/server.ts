@@ -61,7 +61,7 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
   )}];
   const byId = handlers as unknown as Record<string, Handler>;
   await app.register(async (scope) => {
-    mountOperations(scope, table, byId, { xmlShapes, ...options, validate: validateRequestBody });
+    mountOperations(scope, table, byId, { xmlShapes, ...options, validate: validateRequestBody, validateParams });
   });
 }
 `;
@@ -102,7 +102,15 @@ export function validateRequestBody(message: string, value: unknown): Validation
   return r.valid ? [] : r.errors;
 }
 
-export type ${id(`${service}ServerOptions`)} = Omit<MountOptions, "validate">;
+/** Issues of an operation's path, query and header parameters against their schemas. */
+export function validateParams(op: OperationDescriptor, params: Readonly<Record<string, unknown>>): ValidationIssue[] {
+  const v = validators.parameterValidators[op.id];
+  if (!v) return [];
+  const r = v.check(params);
+  return r.valid ? [] : r.errors;
+}
+
+export type ${id(`${service}ServerOptions`)} = Omit<MountOptions, "validate" | "validateParams">;
 
 ${registers}`;
   const examples = collectExamples(program);

@@ -5,13 +5,15 @@
  * twin (closed enums opened) so an unknown enum value from a vendor is a warning, not an error.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join as joinPath } from "node:path";
 import type { Program } from "@typespec/compiler";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
-import { doc, header, id, lit, raw, ts } from "../core/code.js";
+import { parse } from "yaml";
+import { doc, header, id, join, lit, raw, ts } from "../core/code.js";
 import { collectDeclarations, payspecExtensions } from "../core/declarations.js";
+import { collectOperations, type OperationInfo } from "./operations.js";
 import type { EmittedFile } from "./types.js";
 
 type Schema = Record<string, unknown>;
@@ -85,8 +87,45 @@ export function esmRequires(code: string): string {
   return `${lines.join("\n")}${lines.length ? "\n" : ""}${body}`;
 }
 
+/** OpenAPI component refs → bundle schema ids (`#/components/schemas/X` → `X.json`); OpenAPI-only keys dropped. */
+function toBundleRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toBundleRefs);
+  if (!node || typeof node !== "object") return node;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "$ref" && typeof v === "string" && v.startsWith("#/components/schemas/")) out[k] = `${v.slice(21)}.json`;
+    else if (k !== "example" && k !== "examples" && k !== "xml" && k !== "discriminator") out[k] = toBundleRefs(v);
+  }
+  return out;
+}
+
+/**
+ * One object schema per operation for its path, query and header parameters, from the emitted
+ * OpenAPI (the JSON Schema bundle has models only): what the server checks before a handler runs.
+ * Fixed values and Content-Type are checked by the runtime itself.
+ */
+export function parameterSchemas(openapi: Record<string, any>, ops: OperationInfo[]): Map<string, Schema> {
+  const out = new Map<string, Schema>();
+  for (const op of ops) {
+    const oa = openapi.paths?.[op.path]?.[op.method.toLowerCase()];
+    if (!oa) continue;
+    const properties: Schema = {};
+    const required: string[] = [];
+    for (const ref of oa.parameters ?? []) {
+      const p = typeof ref.$ref === "string" ? openapi.components?.parameters?.[ref.$ref.split("/").pop()] : ref;
+      const mine = op.params.find((x) => x.name === p?.name && x.in === p?.in);
+      if (!p?.schema || !mine || mine.fixed !== undefined || p.name.toLowerCase() === "content-type") continue;
+      properties[p.name] = toBundleRefs(p.schema);
+      if (p.required) required.push(p.name);
+    }
+    if (Object.keys(properties).length === 0) continue;
+    out.set(op.id, { $id: `params/${op.id}.json`, type: "object", properties, ...(required.length ? { required } : {}) });
+  }
+  return out;
+}
+
 export function loadBundle(schemaDir: string, protocol: string): Bundle {
-  return JSON.parse(readFileSync(join(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
+  return JSON.parse(readFileSync(joinPath(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
 }
 
 export function emitValidators(program: Program, protocol: string, schemaDir: string): EmittedFile[] {
@@ -113,7 +152,11 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     if (inbound.size === 0) break;
     ajv.addSchema({ ...(openEnums(def) as Schema), $id: `${lenientPrefix}${name}.json` });
   }
+  const openapi = parse(readFileSync(joinPath(schemaDir, protocol, "openapi.yaml"), "utf8")) as Record<string, any>;
+  const params = parameterSchemas(openapi, collectOperations(program));
+  for (const schema of params.values()) ajv.addSchema(schema);
   const mapping: Record<string, string> = {};
+  for (const opId of params.keys()) mapping[`p_${opId}`] = `params/${opId}.json`;
   for (const d of declarations) {
     mapping[`v_${d.name}`] = `${d.name}.json`;
     if (inbound.has(d.name)) mapping[`l_${d.name}`] = `${lenientPrefix}${d.name}.json`;
@@ -129,6 +172,18 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
       content: `${header("validators")}/** The JSON Schema (draft 2020-12) bundle every validator here was compiled from. */\nexport const schemaBundle = ${JSON.stringify(bundle, null, 2)} as const;\n`,
     },
   ];
+  const paramEntries = [...params.keys()].sort().map((opId) => ts`  ${id(opId)}: createValidator<Record<string, unknown>>(${id(`p_${opId}`)}),`);
+  files.push({
+    path: "params.gen.ts",
+    content: ts`${raw(header("validators"))}import { type Validator, createValidator } from "@payspec/runtime";
+${paramEntries.length ? ts`import { ${join([...params.keys()].sort().map((opId) => id(`p_${opId}`)), ", ")} } from "./standalone.gen.js";
+` : raw("")}
+/** Path, query and header parameters of each operation, by operation id (wire names as keys). */
+export const parameterValidators: Readonly<Record<string, Validator<Record<string, unknown>>>> = {
+${paramEntries}
+};
+`.text,
+  });
   const typesPkg = `@payspec/${protocol}-types`;
   for (const d of declarations) {
     const name = id(d.name);
@@ -152,7 +207,7 @@ ${doc(`Validates a ${d.name} (type guard; issues of the last call in \`.errors\`
     .map((n) => ts`export { ${id(`validate${n}`)} } from ${lit(`./validators/${n}.gen.js`)};`);
   files.push({
     path: "index.gen.ts",
-    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\n`.text,
+    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\nexport { parameterValidators } from "./params.gen.js";\n`.text,
   });
   return files;
 }

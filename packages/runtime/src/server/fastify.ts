@@ -50,6 +50,8 @@ export interface MountOptions {
   reject(reason: RejectReason, op: OperationDescriptor | undefined): Reply;
   /** message validators by name; each returns issues (empty when valid) */
   validate(message: string, value: unknown): ValidationIssue[];
+  /** checks an operation's path, query and header parameters (by wire name) against their schemas */
+  validateParams?: (op: OperationDescriptor, params: Readonly<Record<string, unknown>>) => ValidationIssue[];
   /** credential check, before the body is decoded; return a reason to refuse */
   authenticate?: (request: FastifyRequest, op: OperationDescriptor, rawBody: string | undefined) => RejectReason | undefined | Promise<RejectReason | undefined>;
   xmlShapes?: Readonly<Record<string, XmlElementShape>>;
@@ -183,6 +185,7 @@ export function mountOperations(
           }
           input[p.name] = p.array && !Array.isArray(v) ? (p.in === "query" && !p.explode && typeof v === "string" ? v.split(",") : [v]) : v;
         }
+        if (issues.length === 0 && options.validateParams) issues.push(...options.validateParams(op, input));
         if (op.body) {
           if (rawBody === undefined || rawBody === "") {
             if (op.body.required) issues.push({ path: "", message: "missing request body", keyword: "required" });

@@ -45,6 +45,7 @@ export {
   type ControlByte,
   type ControlName,
   decodeFrame,
+  type FrameDecodeOptions,
   ENQ,
   EOT,
   ETX,

@@ -312,3 +312,16 @@ describe("concert: FrameReader", () => {
     ]);
   });
 });
+
+describe("decodeFrame keepPadding", () => {
+  const fields = [
+    { name: "pos", width: 2, pad: "zeroLeft" },
+    { name: "private", width: 10, pad: "spaceRight" },
+  ] as const;
+  it("keeps the field text as it stands in the frame when asked (the spec's frame models)", () => {
+    expect(decodeFrame(fields, "01AB        ", { keepPadding: true })).toEqual({ pos: "01", private: "AB        " });
+  });
+  it("trims trailing spaces by default", () => {
+    expect(decodeFrame(fields, "01AB        ")).toEqual({ pos: "01", private: "AB" });
+  });
+});

@@ -86,7 +86,19 @@ export function encodeFrame(fields: readonly FrameField[], value: FrameValues): 
  * Splits a frame payload by `fields`. `spaceRight` values lose their padding (trailing
  * spaces); `zeroLeft` values must be all digits. Throws `CodecError` on a wrong total length.
  */
-export function decodeFrame(fields: readonly FrameField[], input: string | Uint8Array): Record<string, FrameValue> {
+export interface FrameDecodeOptions {
+  /**
+   * Keep `spaceRight` padding in the decoded text (the spec's frame models are the field
+   * texts as they stand in the frame, padding included). Default false: trailing spaces trimmed.
+   */
+  keepPadding?: boolean;
+}
+
+export function decodeFrame(
+  fields: readonly FrameField[],
+  input: string | Uint8Array,
+  options: FrameDecodeOptions = {},
+): Record<string, FrameValue> {
   const text = latin1Text("concert", input);
   const expected = fields.reduce((sum, field) => sum + field.width, 0);
   if (text.length !== expected) {
@@ -110,7 +122,7 @@ export function decodeFrame(fields: readonly FrameField[], input: string | Uint8
       }
       out[field.name] = field.kind === "number" ? Number(slice) : slice;
     } else {
-      out[field.name] = slice.replace(/ +$/, "");
+      out[field.name] = options.keepPadding === true ? slice : slice.replace(/ +$/, "");
     }
     offset += field.width;
   }

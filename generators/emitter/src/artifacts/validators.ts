@@ -68,23 +68,13 @@ function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> 
 
 /**
  * ajv's standalone output keeps CommonJS `require("…")` calls for its runtime helpers even in
- * ESM mode (ajv#2209). Each becomes a hoisted ESM import; ajv and ajv-formats have no exports
- * map, so the specifier gets its `.js`. The default import of a CommonJS module is its
- * `module.exports`, so `.default` / `.fullFormats[...]` after the call keep their meaning.
+ * ESM mode (ajv#2209). A module-level `require` from `createRequire` serves them: plain Node
+ * and bundlers' CommonJS interop then agree on what `require(...).default` is (a default
+ * import would not: Node gives `module.exports`, vite/vitest give `exports.default`).
  */
 export function esmRequires(code: string): string {
-  const imports = new Map<string, string>();
-  const body = code.replace(/require\(("[^"]+")\)/g, (_m, quoted: string) => {
-    const specifier = JSON.parse(quoted) as string;
-    let local = imports.get(specifier);
-    if (!local) {
-      local = `__ajv_dep${imports.size}`;
-      imports.set(specifier, local);
-    }
-    return local;
-  });
-  const lines = [...imports].map(([spec, local]) => `import ${local} from ${JSON.stringify(spec.endsWith(".js") ? spec : `${spec}.js`)};`);
-  return `${lines.join("\n")}${lines.length ? "\n" : ""}${body}`;
+  if (!code.includes("require(")) return code;
+  return `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${code}`;
 }
 
 /** OpenAPI component refs → bundle schema ids (`#/components/schemas/X` → `X.json`); OpenAPI-only keys dropped. */

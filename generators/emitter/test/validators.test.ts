@@ -13,6 +13,8 @@ const out = join(import.meta.dirname, ".out", "validators");
 
 // biome-ignore lint/suspicious/noExplicitAny: generated module, loaded dynamically
 let standalone: any;
+// biome-ignore lint/suspicious/noExplicitAny: generated module, loaded dynamically
+let standaloneForm: any;
 beforeAll(async () => {
   await rm(out, { recursive: true, force: true });
   const program = await compile(NodeHost, join(fixture, "shop", "main.tsp"), {
@@ -25,6 +27,7 @@ beforeAll(async () => {
   expect(program.diagnostics).toEqual([]);
   expect(await main(["shop", "validators", "--specs", fixture, "--schema-dir", join(out, "schemas")], join(out, "pkg"))).toBe(0);
   standalone = await import(join(out, "pkg", "src", "gen", "standalone.gen.ts"));
+  standaloneForm = await import(join(out, "pkg", "src", "gen", "standalone-form.gen.ts"));
 });
 
 describe("openEnums", () => {
@@ -70,6 +73,14 @@ describe("validators generator", () => {
     expect(v({ limit: 5 })).toBe(true);
     expect(v({ limit: "five" })).toBe(false);
     expect(v.errors.map((e) => e.path)).toEqual(["/limit"]);
+  });
+
+  it("coerces a form body's text leaves to the schema's types, in place", () => {
+    const v = createValidator(standaloneForm.f_Item);
+    const body = { id: "i1", price: "100", color: "red", tags: { a: "b" }, note: "n" };
+    expect(v(body)).toBe(true);
+    expect(body.price).toBe(100);
+    expect(v({ ...body, price: "ten" })).toBe(false);
   });
 
   it("compiles a lenient twin only for inbound messages", () => {

@@ -94,9 +94,12 @@ const requestValidators: Record<string, Validator<unknown>> = {
 ${validatorEntries}
 };
 
-/** Issues of a request body against its message's validator (empty when valid). */
-export function validateRequestBody(message: string, value: unknown): ValidationIssue[] {
-  const v = requestValidators[message];
+/**
+ * Issues of a request body against its message's validator (empty when valid). A form body is
+ * checked by the coercing validator, which turns its text leaves into the schema's types in place.
+ */
+export function validateRequestBody(message: string, value: unknown, encoding?: string): ValidationIssue[] {
+  const v = (encoding === "form" ? validators.formValidators[message] : undefined) ?? requestValidators[message];
   if (!v) return [];
   const r = v.check(value);
   return r.valid ? [] : r.errors;

@@ -114,13 +114,8 @@ export function parameterSchemas(openapi: Record<string, any>, ops: OperationInf
   return out;
 }
 
-export function loadBundle(schemaDir: string, protocol: string): Bundle {
-  return JSON.parse(readFileSync(joinPath(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
-}
-
-export function emitValidators(program: Program, protocol: string, schemaDir: string): EmittedFile[] {
-  const bundle = loadBundle(schemaDir, protocol);
-  const declarations = collectDeclarations(program).filter((d) => d.name in bundle.$defs);
+/** An ajv for standalone code with every schema of the bundle added; `coerce` for form bodies. */
+function createAjv(bundle: Bundle, coerce: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     // Shared sub-schemas stay functions of their own: nexo's nested messages would otherwise be
@@ -129,12 +124,24 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     strict: true,
     strictTypes: false,
     strictTuples: false,
+    ...(coerce ? { coerceTypes: "array" as const } : {}),
     code: { source: true, esm: true, lines: false, optimize: true },
   });
   addFormats.default(ajv);
   // Extension keywords (`x-payspec-*`, vendor notes like `x-nexo-xml-list`) are annotations.
   ajv.addVocabulary([...extensionKeywords(bundle)].sort());
   for (const def of Object.values(bundle.$defs)) ajv.addSchema(def);
+  return ajv;
+}
+
+export function loadBundle(schemaDir: string, protocol: string): Bundle {
+  return JSON.parse(readFileSync(joinPath(schemaDir, protocol, `${protocol}.schema.json`), "utf8")) as Bundle;
+}
+
+export function emitValidators(program: Program, protocol: string, schemaDir: string): EmittedFile[] {
+  const bundle = loadBundle(schemaDir, protocol);
+  const declarations = collectDeclarations(program).filter((d) => d.name in bundle.$defs);
+  const ajv = createAjv(bundle, false);
   const inbound = new Set(
     declarations.filter((d) => payspecExtensions(program, d.type).inbound === true).map((d) => d.name),
   );
@@ -143,7 +150,8 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     ajv.addSchema({ ...(openEnums(def) as Schema), $id: `${lenientPrefix}${name}.json` });
   }
   const openapi = parse(readFileSync(joinPath(schemaDir, protocol, "openapi.yaml"), "utf8")) as Record<string, any>;
-  const params = parameterSchemas(openapi, collectOperations(program));
+  const ops = collectOperations(program);
+  const params = parameterSchemas(openapi, ops);
   for (const schema of params.values()) ajv.addSchema(schema);
   const mapping: Record<string, string> = {};
   for (const opId of params.keys()) mapping[`p_${opId}`] = `params/${opId}.json`;
@@ -162,6 +170,31 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
       content: `${header("validators")}/** The JSON Schema (draft 2020-12) bundle every validator here was compiled from. */\nexport const schemaBundle = ${JSON.stringify(bundle, null, 2)} as const;\n`,
     },
   ];
+  // A form body's leaves are all text (`amount=1000`): its validator coerces them by the schema
+  // (ajv coerceTypes, in place) so the handler gets the integers and booleans the message declares.
+  const formMessages = [...new Set(ops.flatMap((op) => (op.body?.encoding === "form" ? [op.body.message] : [])))].sort();
+  if (formMessages.length > 0) {
+    const coercing = createAjv(bundle, true);
+    const formMapping = Object.fromEntries(formMessages.map((m) => [`f_${m}`, `${m}.json`]));
+    files.push({
+      path: "standalone-form.gen.ts",
+      content: `${header("validators")}// @ts-nocheck -- ajv standalone output (coerceTypes), compiled from specs/openapi/${protocol}/${protocol}.schema.json\n${esmRequires(standaloneCode.default(coercing, formMapping))}\n`,
+    });
+  }
+  const formEntries = formMessages.map((m) => ts`  ${id(m)}: createValidator<unknown>(${id(`f_${m}`)}),`);
+  files.push({
+    path: "form.gen.ts",
+    content: ts`${raw(header("validators"))}import { type Validator, createValidator } from "@payspec/runtime";
+${formMessages.length ? ts`import { ${join(formMessages.map((m) => id(`f_${m}`)), ", ")} } from "./standalone-form.gen.js";\n` : raw("")}
+/**
+ * Validators of the messages that travel form-encoded, by name. They coerce text leaves to the
+ * schema's types in place (\`"1000"\` → 1000, \`"true"\` → true) before checking.
+ */
+export const formValidators: Readonly<Record<string, Validator<unknown>>> = {
+${formEntries}
+};
+`.text,
+  });
   const paramEntries = [...params.keys()].sort().map((opId) => ts`  ${id(opId)}: createValidator<Record<string, unknown>>(${id(`p_${opId}`)}),`);
   files.push({
     path: "params.gen.ts",
@@ -197,7 +230,7 @@ ${doc(`Validates a ${d.name} (type guard; issues of the last call in \`.errors\`
     .map((n) => ts`export { ${id(`validate${n}`)} } from ${lit(`./validators/${n}.gen.js`)};`);
   files.push({
     path: "index.gen.ts",
-    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\nexport { parameterValidators } from "./params.gen.js";\n`.text,
+    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\nexport { parameterValidators } from "./params.gen.js";\nexport { formValidators } from "./form.gen.js";\n`.text,
   });
   return files;
 }

@@ -9,7 +9,7 @@ import type { XmlElementShape } from "../codecs/xml.js";
 import { CodecError } from "../errors.js";
 import { decodeForm } from "../codecs/form.js";
 import { decodeBody, encodeBody } from "../http/body.js";
-import { encodingFor, matchResponse, type OperationDescriptor, routePath } from "../http/operation.js";
+import { type BodyEncoding, encodingFor, matchResponse, type OperationDescriptor, routePath } from "../http/operation.js";
 import type { ValidationIssue } from "../validation/issues.js";
 import { FAULT_HEADER, type FaultPlan, mergeFaults, parseFaultHeader } from "./faults.js";
 
@@ -48,8 +48,11 @@ export type RejectReason =
 export interface MountOptions {
   /** the vendor-shaped answer for a request we refuse */
   reject(reason: RejectReason, op: OperationDescriptor | undefined): Reply;
-  /** message validators by name; each returns issues (empty when valid) */
-  validate(message: string, value: unknown): ValidationIssue[];
+  /**
+   * Message validators by name; each returns issues (empty when valid). `encoding` is the body's
+   * wire form: a form body's validator may coerce its text leaves in place.
+   */
+  validate(message: string, value: unknown, encoding?: BodyEncoding): ValidationIssue[];
   /** checks an operation's path, query and header parameters (by wire name) against their schemas */
   validateParams?: (op: OperationDescriptor, params: Readonly<Record<string, unknown>>) => ValidationIssue[];
   /** credential check, before the body is decoded; return a reason to refuse */
@@ -195,8 +198,9 @@ export function mountOperations(
               return send(reply, op, { ...options.reject({ kind: "unsupported-media-type", message: `content-type ${type || "(none)"} is not one of ${op.body.contentTypes.join(", ")}` }, op), status: 415 }, options);
             }
             try {
-              const value = decodeBody(encodingFor(type, op.body.encoding), rawBody, options.xmlShapes, op.body.message, op.body.xmlRoot);
-              issues.push(...options.validate(op.body.message, value).map((i) => ({ ...i, path: `/body${i.path}` })));
+              const encoding = encodingFor(type, op.body.encoding);
+              const value = decodeBody(encoding, rawBody, options.xmlShapes, op.body.message, op.body.xmlRoot);
+              issues.push(...options.validate(op.body.message, value, encoding).map((i) => ({ ...i, path: `/body${i.path}` })));
               input.body = value;
             } catch (err) {
               if (!(err instanceof CodecError)) throw err;

@@ -1,7 +1,7 @@
 // callOperation: builds the request from the descriptor, retries only what is safe to retry,
 // and turns an error status into the protocol's error.
 import { describe, expect, it } from "vitest";
-import { callOperation, type ClientConfig } from "../src/http/client.js";
+import { type ClientConfig, callOperation } from "../src/http/client.js";
 import type { OperationDescriptor } from "../src/http/operation.js";
 import type { Transport, TransportRequest, TransportResponse } from "../src/transport/types.js";
 
@@ -15,7 +15,12 @@ const op = (over: Partial<OperationDescriptor> = {}): OperationDescriptor => ({
     { name: "Unique-Key", in: "header", required: false },
     { name: "Api-Version", in: "header", required: true, fixed: "3.0" },
   ],
-  body: { contentTypes: ["application/x-www-form-urlencoded"], encoding: "form", message: "PaymentRequest", required: true },
+  body: {
+    contentTypes: ["application/x-www-form-urlencoded"],
+    encoding: "form",
+    message: "PaymentRequest",
+    required: true,
+  },
   responses: [
     { status: 200, error: false, contentType: "application/json", encoding: "json", message: "Payment" },
     { status: 400, error: true, contentType: "application/json", encoding: "json", message: "ApiError" },
@@ -36,15 +41,27 @@ function recorder(answers: TransportResponse[]) {
 const ok: TransportResponse = { status: 200, headers: { "content-type": "application/json" }, body: '{"id":"p1"}' };
 const unavailable: TransportResponse = { status: 503, headers: {}, body: "" };
 const makeError = (status: number, body: unknown) => Object.assign(new Error(`HTTP ${status}`), { status, body });
-const config = (transport: Transport): ClientConfig => ({ baseUrl: "http://127.0.0.1:9/", transport, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+const config = (transport: Transport): ClientConfig => ({
+  baseUrl: "http://127.0.0.1:9/",
+  transport,
+  retry: { baseDelayMs: 1, maxDelayMs: 2 },
+});
 
 describe("callOperation", () => {
   it("builds the URL, headers and form body from the descriptor", async () => {
     const { seen, transport } = recorder([ok]);
-    const out = await callOperation(op(), { account: "a/1", "expand[]": ["payment_method"], body: { amount: 100, metadata: { order: "42" } } }, config(transport), makeError);
+    const out = await callOperation(
+      op(),
+      { account: "a/1", "expand[]": ["payment_method"], body: { amount: 100, metadata: { order: "42" } } },
+      config(transport),
+      makeError,
+    );
     expect(out).toEqual({ id: "p1" });
     expect(seen[0]?.url).toBe("http://127.0.0.1:9/accounts/a%2F1/payments?expand[0]=payment_method");
-    expect(seen[0]?.headers).toMatchObject({ "Api-Version": "3.0", "content-type": "application/x-www-form-urlencoded" });
+    expect(seen[0]?.headers).toMatchObject({
+      "Api-Version": "3.0",
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(seen[0]?.body).toBe("amount=100&metadata[order]=42");
   });
 
@@ -61,13 +78,43 @@ describe("callOperation", () => {
         { name: "expand[]", in: "query", required: false, array: true },
       ],
     });
-    await callOperation(list, { account: "a", status: ["active", "inactive"], ids: ["1", "2"], "expand[]": ["x"] }, config(transport), makeError);
-    expect(seen[0]?.url).toBe("http://127.0.0.1:9/accounts/a/payments?expand[0]=x&status=active&status=inactive&ids=1,2");
+    await callOperation(
+      list,
+      { account: "a", status: ["active", "inactive"], ids: ["1", "2"], "expand[]": ["x"] },
+      config(transport),
+      makeError,
+    );
+    expect(seen[0]?.url).toBe(
+      "http://127.0.0.1:9/accounts/a/payments?expand[0]=x&status=active&status=inactive&ids=1,2",
+    );
+  });
+
+  it("sends the body in the media type the caller asks for, when the spec allows it", async () => {
+    const { seen, transport } = recorder([ok]);
+    const both = op({
+      body: {
+        contentTypes: ["application/xml", "application/json"],
+        encoding: "xml",
+        message: "Msg",
+        required: true,
+        xmlRoot: "Msg",
+      },
+    });
+    await callOperation(
+      both,
+      { account: "a", "Content-Type": "application/json", body: { Msg: { a: 1 } } },
+      config(transport),
+      makeError,
+    );
+    expect(seen[0]?.headers["content-type"]).toBe("application/json");
+    expect(seen[0]?.body).toBe('{"Msg":{"a":1}}');
   });
 
   it("does not retry a write without an idempotency key", async () => {
     const { seen, transport } = recorder([unavailable, ok]);
-    await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({ status: 503 });
+    await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({
+      status: 503,
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -79,12 +126,19 @@ describe("callOperation", () => {
 
   it("retries a read", async () => {
     const { seen, transport } = recorder([unavailable, unavailable, ok]);
-    await callOperation(op({ method: "GET", safe: true, body: undefined }), { account: "a" }, config(transport), makeError);
+    await callOperation(
+      op({ method: "GET", safe: true, body: undefined }),
+      { account: "a" },
+      config(transport),
+      makeError,
+    );
     expect(seen).toHaveLength(3);
   });
 
   it("throws the protocol's error with the decoded error body", async () => {
-    const { transport } = recorder([{ status: 400, headers: { "content-type": "application/json" }, body: '{"error_code":"INVALID_PARAMS"}' }]);
+    const { transport } = recorder([
+      { status: 400, headers: { "content-type": "application/json" }, body: '{"error_code":"INVALID_PARAMS"}' },
+    ]);
     await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({
       status: 400,
       body: { error_code: "INVALID_PARAMS" },
@@ -99,7 +153,17 @@ describe("callOperation", () => {
 
   it("lets the authenticator see the encoded body (OAuth signs it)", async () => {
     const { seen, transport } = recorder([ok]);
-    await callOperation(op(), { account: "a", body: { x: "1" } }, { ...config(transport), auth: (req) => { req.headers.authorization = `signed:${req.body}`; } }, makeError);
+    await callOperation(
+      op(),
+      { account: "a", body: { x: "1" } },
+      {
+        ...config(transport),
+        auth: (req) => {
+          req.headers.authorization = `signed:${req.body}`;
+        },
+      },
+      makeError,
+    );
     expect(seen[0]?.headers.authorization).toBe("signed:x=1");
   });
 
@@ -107,7 +171,15 @@ describe("callOperation", () => {
     const ac = new AbortController();
     ac.abort();
     const { seen, transport } = recorder([unavailable]);
-    await expect(callOperation(op({ method: "GET", safe: true, body: undefined }), { account: "a" }, config(transport), makeError, { signal: ac.signal })).rejects.toThrow();
+    await expect(
+      callOperation(
+        op({ method: "GET", safe: true, body: undefined }),
+        { account: "a" },
+        config(transport),
+        makeError,
+        { signal: ac.signal },
+      ),
+    ).rejects.toThrow();
     expect(seen.length).toBeLessThanOrEqual(1);
   });
 });

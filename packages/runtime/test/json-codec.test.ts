@@ -128,5 +128,11 @@ describe("json: encode refuses what JSON cannot hold", () => {
 function hasForbiddenKey(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasForbiddenKey);
   if (value === null || typeof value !== "object") return false;
-  return Object.keys(value).some((k) => k === "__proto__" || k === "constructor" || k === "prototype" || hasForbiddenKey((value as Record<string, unknown>)[k]));
+  return Object.keys(value).some(
+    (k) =>
+      k === "__proto__" ||
+      k === "constructor" ||
+      k === "prototype" ||
+      hasForbiddenKey((value as Record<string, unknown>)[k]),
+  );
 }

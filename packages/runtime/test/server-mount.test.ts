@@ -15,7 +15,12 @@ const createItem: OperationDescriptor = {
     { name: "dry_run", in: "query", required: false, kind: "boolean" },
     { name: "Api-Version", in: "header", required: true, fixed: "3.0" },
   ],
-  body: { contentTypes: ["application/json", "application/x-www-form-urlencoded"], encoding: "json", message: "Item", required: true },
+  body: {
+    contentTypes: ["application/json", "application/x-www-form-urlencoded"],
+    encoding: "json",
+    message: "Item",
+    required: true,
+  },
   responses: [
     { status: 201, error: false, contentType: "application/json", encoding: "json", message: "Item" },
     { status: 400, error: true, contentType: "application/json", encoding: "json", message: "Problem" },
@@ -24,11 +29,23 @@ const createItem: OperationDescriptor = {
 };
 
 const reject = (reason: RejectReason): Reply => {
-  const status = { invalid: 400, unauthorized: 401, "not-found": 404, "too-large": 413, "unsupported-media-type": 415, internal: 500 }[reason.kind];
-  return { status, body: { kind: reason.kind, issues: reason.kind === "invalid" ? reason.issues.map((i) => i.path) : [] } };
+  const status = {
+    invalid: 400,
+    unauthorized: 401,
+    "not-found": 404,
+    "too-large": 413,
+    "unsupported-media-type": 415,
+    internal: 500,
+  }[reason.kind];
+  return {
+    status,
+    body: { kind: reason.kind, issues: reason.kind === "invalid" ? reason.issues.map((i) => i.path) : [] },
+  };
 };
 const validate = (_m: string, v: unknown): ValidationIssue[] =>
-  typeof (v as { name?: unknown })?.name === "string" ? [] : [{ path: "/name", message: "must be string", keyword: "type" }];
+  typeof (v as { name?: unknown })?.name === "string"
+    ? []
+    : [{ path: "/name", message: "must be string", keyword: "type" }];
 
 let app: FastifyInstance;
 let committed: unknown[] = [];
@@ -53,7 +70,12 @@ async function start(extra: Record<string, unknown> = {}) {
 afterEach(() => app?.close());
 
 const post = (body: string, headers: Record<string, string> = {}, url = "/shops/7/items?dry_run=true") =>
-  app.inject({ method: "POST", url, payload: body, headers: { "content-type": "application/json", "api-version": "3.0", ...headers } });
+  app.inject({
+    method: "POST",
+    url,
+    payload: body,
+    headers: { "content-type": "application/json", "api-version": "3.0", ...headers },
+  });
 
 describe("mountOperations", () => {
   it("passes validated input with parameters coerced to their kinds", async () => {
@@ -99,10 +121,71 @@ describe("mountOperations", () => {
     expect(res.json().kind).toBe("not-found");
   });
 
+  it("answers a reply no response describes in the protocol's error encoding", async () => {
+    await start({
+      errorEncoding: { contentType: "text/html", encoding: "kv" },
+      reject: () => ({ status: 404, body: { type: "error", "error-message": "no such path" } }),
+    });
+    const res = await app.inject({ method: "GET", url: "/nowhere" });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(res.body).toBe("type=error\n&error-message=no+such+path\n");
+  });
+
+  it("falls back to JSON for a refusal its wire form cannot carry, never a 5xx", async () => {
+    // An operation whose only declared answer is XML, and a refusal holding a NUL:
+    const xmlOp: OperationDescriptor = {
+      ...createItem,
+      id: "x",
+      path: "/xml",
+      responses: [
+        {
+          status: 400,
+          error: true,
+          contentType: "application/xml",
+          encoding: "xml",
+          message: "M",
+          xmlRoot: "Response",
+        },
+      ],
+    };
+    const app2 = fastify();
+    await app2.register(async (scope) =>
+      mountOperations(
+        scope,
+        [xmlOp],
+        { x: () => ({ status: 201 }) },
+        {
+          reject: () => ({ status: 400, body: { Response: { AdditionalResponse: "bad \u0000" } } }),
+          validate: () => [{ path: "", message: "no", keyword: "x" }],
+          xmlShapes: { M: { attributes: { AdditionalResponse: "string" } } },
+        },
+      ),
+    );
+    const res = await app2.inject({
+      method: "POST",
+      url: "/xml",
+      payload: '{"name":"a"}',
+      headers: { "content-type": "application/json", "api-version": "3.0" },
+    });
+    await app2.close();
+    expect(res.statusCode).toBe(400);
+    expect(res.headers["content-type"]).toContain("application/json");
+  });
+
   it("turns a handler crash into the protocol's internal error, without the message", async () => {
     app = fastify({ logger: false });
     await app.register(async (scope) =>
-      mountOperations(scope, [createItem], { createItem: () => { throw new Error("secret detail sk_test_123"); } }, { reject, validate }),
+      mountOperations(
+        scope,
+        [createItem],
+        {
+          createItem: () => {
+            throw new Error("secret detail sk_test_123");
+          },
+        },
+        { reject, validate },
+      ),
     );
     const res = await post('{"name":"a"}');
     expect(res.statusCode).toBe(500);
@@ -135,7 +218,11 @@ describe("faults", () => {
     await start({ faults: {} });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/shops/7/items`;
-    const call = fetch(url, { method: "POST", headers: { "content-type": "application/json", "api-version": "3.0", "payspec-fault": "reset" }, body: '{"name":"a"}' });
+    const call = fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "api-version": "3.0", "payspec-fault": "reset" },
+      body: '{"name":"a"}',
+    });
     await expect(call).rejects.toThrow();
     expect(committed).toEqual([]);
   });
@@ -144,7 +231,11 @@ describe("faults", () => {
     await start({ faults: {} });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/shops/7/items`;
-    const call = fetch(url, { method: "POST", headers: { "content-type": "application/json", "api-version": "3.0", "payspec-fault": "drop-after-commit" }, body: '{"name":"a"}' });
+    const call = fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "api-version": "3.0", "payspec-fault": "drop-after-commit" },
+      body: '{"name":"a"}',
+    });
     await expect(call).rejects.toThrow();
     expect(committed).toHaveLength(1);
   });

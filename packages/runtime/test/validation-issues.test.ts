@@ -19,9 +19,12 @@ describe("toIssues", () => {
     ]);
   });
   it("formats one line per issue", () => {
-    expect(formatIssues([{ path: "", message: "must be object", keyword: "type" }, { path: "/n", message: "must be number", keyword: "type" }])).toBe(
-      "/: must be object\n/n: must be number",
-    );
+    expect(
+      formatIssues([
+        { path: "", message: "must be object", keyword: "type" },
+        { path: "/n", message: "must be number", keyword: "type" },
+      ]),
+    ).toBe("/: must be object\n/n: must be number");
   });
 });
 
@@ -43,14 +46,17 @@ describe("createValidator", () => {
     { instancePath: "/status", keyword: "const", params: { allowedValue: "offline" } },
     { instancePath: "/status", keyword: "anyOf", message: "must match a schema in anyOf" },
   ]);
-  const lenient = compiled((v) => typeof (v as { status?: unknown }).status === "string", [
-    { instancePath: "/status", keyword: "type", message: "must be string" },
-  ]);
+  const lenient = compiled(
+    (v) => typeof (v as { status?: unknown }).status === "string",
+    [{ instancePath: "/status", keyword: "type", message: "must be string" }],
+  );
 
   it("accepts an unknown value from a vendor with exactly one warning at its path", () => {
     const v = createValidator<{ status: string }>(strict, lenient);
     expect(v({ status: "sleeping" })).toBe(true);
-    expect(v.warnings).toEqual([{ path: "/status", keyword: "enum", message: 'unknown value "sleeping" (newer than the spec: accepted)' }]);
+    expect(v.warnings).toEqual([
+      { path: "/status", keyword: "enum", message: 'unknown value "sleeping" (newer than the spec: accepted)' },
+    ]);
   });
 
   it("rejects what even the lenient schema refuses, with the lenient issues", () => {

@@ -12,7 +12,12 @@ const repeated: XmlElementShape = {
     {
       name: "RepeatedResponseMessageBody",
       transparent: true,
-      shape: { children: [{ name: "PaymentResponse", shape: payment }, { name: "ReversalResponse", shape: payment }] },
+      shape: {
+        children: [
+          { name: "PaymentResponse", shape: payment },
+          { name: "ReversalResponse", shape: payment },
+        ],
+      },
     },
   ],
 };
@@ -23,12 +28,20 @@ const terminal: XmlElementShape = {
 
 describe("nexo xs:list", () => {
   it("writes a token array as one space-separated attribute or element", () => {
-    const xml = encodeXml("SaleTerminalData", { EntryMode: ["ICC", "Tapped"], SaleCapabilities: ["CashierStatus", "PrinterReceipt"] }, terminal);
+    const xml = encodeXml(
+      "SaleTerminalData",
+      { EntryMode: ["ICC", "Tapped"], SaleCapabilities: ["CashierStatus", "PrinterReceipt"] },
+      terminal,
+    );
     expect(xml).toContain('EntryMode="ICC Tapped"');
     expect(xml).toContain("<SaleCapabilities>CashierStatus PrinterReceipt</SaleCapabilities>");
   });
   it("reads it back as an array, whatever the spacing", () => {
-    const value = decodeXml('<T EntryMode=" ICC  Tapped"><SaleCapabilities>CashierStatus\n PrinterReceipt</SaleCapabilities></T>', "T", terminal);
+    const value = decodeXml(
+      '<T EntryMode=" ICC  Tapped"><SaleCapabilities>CashierStatus\n PrinterReceipt</SaleCapabilities></T>',
+      "T",
+      terminal,
+    );
     expect(value).toEqual({ EntryMode: ["ICC", "Tapped"], SaleCapabilities: ["CashierStatus", "PrinterReceipt"] });
   });
   it("refuses a token with a space inside", () => {
@@ -43,11 +56,15 @@ describe("nexo transparent element", () => {
   };
   it("writes the body's element directly after the header", () => {
     const xml = encodeXml("RepeatedMessageResponse", value, repeated);
-    expect(xml).toContain('<MessageHeader MessageCategory="Payment" ServiceID="42"/><PaymentResponse><Response Result="Success"/></PaymentResponse>');
+    expect(xml).toContain(
+      '<MessageHeader MessageCategory="Payment" ServiceID="42"/><PaymentResponse><Response Result="Success"/></PaymentResponse>',
+    );
     expect(xml).not.toContain("RepeatedResponseMessageBody");
   });
   it("reads it back into the transparent property", () => {
-    expect(decodeXml(encodeXml("RepeatedMessageResponse", value, repeated), "RepeatedMessageResponse", repeated)).toEqual(value);
+    expect(
+      decodeXml(encodeXml("RepeatedMessageResponse", value, repeated), "RepeatedMessageResponse", repeated),
+    ).toEqual(value);
   });
   it("refuses the same response element twice", () => {
     const xml =

@@ -104,7 +104,8 @@ function encodeChildren(shape: XmlElementShape, record: Readonly<Record<string, 
     const value = record[child.name];
     if (child.transparent === true && typeof child.shape !== "string") {
       if (value === undefined || value === null) continue;
-      if (typeof value !== "object" || Array.isArray(value)) throw invalid(`expected an object for ${child.name}`, childPath(path, child.name));
+      if (typeof value !== "object" || Array.isArray(value))
+        throw invalid(`expected an object for ${child.name}`, childPath(path, child.name));
       content += encodeChildren(child.shape, value as Readonly<Record<string, unknown>>, childPath(path, child.name));
       continue;
     }
@@ -322,12 +323,18 @@ function decodeElement(
     const itemPath = childPath(path, childName);
     if (FORBIDDEN_KEYS.has(childName)) throw forbidden(childName, itemPath);
     if (spec?.via !== undefined) {
-      const holder = (out[spec.via] ??= {}) as XmlObject;
+      if (out[spec.via] === undefined) out[spec.via] = {};
+      const holder = out[spec.via] as XmlObject;
       if (holder[childName] !== undefined && spec.array !== true) {
-        throw new CodecError(`element <${childName}> occurs more than once`, { codec: "xml", reason: "duplicate", path: itemPath });
+        throw new CodecError(`element <${childName}> occurs more than once`, {
+          codec: "xml",
+          reason: "duplicate",
+          path: itemPath,
+        });
       }
       const item = decodeElement(child, childName, spec.shape, itemPath);
-      holder[childName] = spec.array === true ? [...((holder[childName] as XmlNodeValue[] | undefined) ?? []), item] : item;
+      holder[childName] =
+        spec.array === true ? [...((holder[childName] as XmlNodeValue[] | undefined) ?? []), item] : item;
       continue;
     }
     const existing = out[childName];

@@ -14,11 +14,18 @@ export type XmlShapes = Readonly<Record<string, XmlElementShape>> | undefined;
 
 function xmlShape(shapes: XmlShapes, message: string | undefined, root: string | undefined): XmlElementShape {
   const shape = message ? shapes?.[message] : undefined;
-  if (!shape || !root) throw new CodecError(`no XML layout for ${message ?? "this body"}`, { codec: "xml", reason: "invalid_value" });
+  if (!shape || !root)
+    throw new CodecError(`no XML layout for ${message ?? "this body"}`, { codec: "xml", reason: "invalid_value" });
   return shape;
 }
 
-export function encodeBody(encoding: BodyEncoding, value: unknown, shapes: XmlShapes, message?: string, root?: string): string {
+export function encodeBody(
+  encoding: BodyEncoding,
+  value: unknown,
+  shapes: XmlShapes,
+  message?: string,
+  root?: string,
+): string {
   switch (encoding) {
     case "json":
       return encodeJson(value);
@@ -41,7 +48,13 @@ export function encodeBody(encoding: BodyEncoding, value: unknown, shapes: XmlSh
   }
 }
 
-export function decodeBody(encoding: BodyEncoding, text: string, shapes: XmlShapes, message?: string, root?: string): unknown {
+export function decodeBody(
+  encoding: BodyEncoding,
+  text: string,
+  shapes: XmlShapes,
+  message?: string,
+  root?: string,
+): unknown {
   if (text === "" && encoding !== "text") return undefined;
   switch (encoding) {
     case "json":

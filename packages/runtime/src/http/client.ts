@@ -41,7 +41,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export type ErrorFactory = (status: number, body: unknown, headers: Record<string, string>, op: OperationDescriptor) => Error;
+export type ErrorFactory = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  op: OperationDescriptor,
+) => Error;
 
 /** Calls one operation. Returns the decoded success body; throws `makeError(...)` for an error status. */
 export async function callOperation(
@@ -76,8 +81,20 @@ export async function callOperation(
   if (qs) url += `?${qs}`;
   let body: string | undefined;
   if (op.body && input.body !== undefined) {
-    body = encodeBody(op.body.encoding, input.body, config.xmlShapes, op.body.message, op.body.xmlRoot);
-    headers["content-type"] = op.body.contentTypes[0] ?? "application/json";
+    // A body the spec allows in several media types (nexo: XML or JSON) goes in the one asked for.
+    const asked = input["Content-Type"] ?? input["content-type"];
+    const type =
+      typeof asked === "string" && op.body.contentTypes.includes(asked)
+        ? asked
+        : (op.body.contentTypes[0] ?? "application/json");
+    body = encodeBody(
+      encodingFor(type, op.body.encoding),
+      input.body,
+      config.xmlShapes,
+      op.body.message,
+      op.body.xmlRoot,
+    );
+    headers["content-type"] = type;
   } else if (op.body?.required) {
     throw new TypeError(`${op.id}: missing request body`);
   }
@@ -105,7 +122,8 @@ export async function callOperation(
     if (res.status < 400) throw err;
     decoded = text;
   }
-  if (!descriptor || descriptor.error || res.status >= 400) throw makeError(res.status, decoded, { ...res.headers }, op);
+  if (!descriptor || descriptor.error || res.status >= 400)
+    throw makeError(res.status, decoded, { ...res.headers }, op);
   if (config.validate && descriptor.message) {
     const issues = config.validate(descriptor.message, decoded);
     if (issues && issues.length > 0) {

@@ -5,11 +5,18 @@
  * answered in the vendor's own error shape through the protocol's `reject` hook — never a 5xx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { decodeForm } from "../codecs/form.js";
+import { encodeJson } from "../codecs/json.js";
 import type { XmlElementShape } from "../codecs/xml.js";
 import { CodecError } from "../errors.js";
-import { decodeForm } from "../codecs/form.js";
 import { decodeBody, encodeBody } from "../http/body.js";
-import { type BodyEncoding, encodingFor, matchResponse, type OperationDescriptor, routePath } from "../http/operation.js";
+import {
+  type BodyEncoding,
+  encodingFor,
+  matchResponse,
+  type OperationDescriptor,
+  routePath,
+} from "../http/operation.js";
 import type { ValidationIssue } from "../validation/issues.js";
 import { FAULT_HEADER, type FaultPlan, mergeFaults, parseFaultHeader } from "./faults.js";
 
@@ -40,7 +47,7 @@ export type RejectReason =
   /** `body` is the decoded request body when it could be decoded (nexo echoes its MessageHeader) */
   | { kind: "invalid"; issues: ValidationIssue[]; body?: unknown }
   | { kind: "unauthorized"; message: string }
-  | { kind: "not-found"; message: string }
+  | { kind: "not-found"; message: string; method?: string; url?: string }
   | { kind: "too-large"; message: string }
   | { kind: "unsupported-media-type"; message: string }
   | { kind: "internal"; message: string };
@@ -56,10 +63,19 @@ export interface MountOptions {
   /** checks an operation's path, query and header parameters (by wire name) against their schemas */
   validateParams?: (op: OperationDescriptor, params: Readonly<Record<string, unknown>>) => ValidationIssue[];
   /** credential check, before the body is decoded; return a reason to refuse */
-  authenticate?: (request: FastifyRequest, op: OperationDescriptor, rawBody: string | undefined) => RejectReason | undefined | Promise<RejectReason | undefined>;
+  authenticate?: (
+    request: FastifyRequest,
+    op: OperationDescriptor,
+    rawBody: string | undefined,
+  ) => RejectReason | undefined | Promise<RejectReason | undefined>;
   xmlShapes?: Readonly<Record<string, XmlElementShape>>;
   /** largest accepted body; default 1 MiB. Larger is answered 413 in the vendor's shape */
   bodyLimit?: number;
+  /**
+   * Wire form of a reply no response of the spec describes (unknown route, an undeclared status):
+   * Payneteasy answers `text/html` key=value, nexo its own XML or JSON. Default JSON.
+   */
+  errorEncoding?: { contentType: string; encoding: BodyEncoding };
   /** route prefix, e.g. when mounting two protocols on one app */
   prefix?: string;
   /** faults for every request (simulators); a request adds its own with the `Payspec-Fault` header */
@@ -80,7 +96,9 @@ const textTypes = [
 /** The response descriptor for `status`, preferring the media type the request came in (nexo: XML in, XML out). */
 function responseFor(op: OperationDescriptor | undefined, status: number, requestType: string | undefined) {
   if (!op) return undefined;
-  const same = op.responses.find((x) => x.status === status && x.contentType !== undefined && x.contentType === requestType);
+  const same = op.responses.find(
+    (x) => x.status === status && x.contentType !== undefined && x.contentType === requestType,
+  );
   return same ?? matchResponse(op, status);
 }
 
@@ -90,10 +108,21 @@ function send(reply: FastifyReply, op: OperationDescriptor | undefined, r: Reply
   if (r.headers) reply.headers(r.headers);
   reply.code(r.status);
   if (r.body === undefined || r.status === 204) return reply.send();
-  const encoding = d ? encodingFor(r.headers?.["content-type"] ?? d.contentType, d.encoding) : "json";
-  const type = d?.contentType ?? (encoding === "json" ? "application/json" : "text/plain");
-  reply.header("content-type", encoding === "json" || encoding === "xml" || encoding === "kv" ? `${type}; charset=utf-8` : type);
-  return reply.send(encodeBody(encoding, r.body, options.xmlShapes, d?.message, d?.xmlRoot));
+  const fallback = options.errorEncoding ?? { contentType: "application/json", encoding: "json" as const };
+  const encoding = d ? encodingFor(r.headers?.["content-type"] ?? d.contentType, d.encoding) : fallback.encoding;
+  const type = d?.contentType ?? fallback.contentType;
+  let text: string;
+  try {
+    text = encodeBody(encoding, r.body, options.xmlShapes, d?.message, d?.xmlRoot);
+  } catch (err) {
+    if (!(err instanceof CodecError)) throw err;
+    // A reply its wire form cannot carry (an echoed NUL in XML): JSON rather than a 5xx for bad input.
+    reply.header("content-type", "application/json; charset=utf-8");
+    return reply.send(encodeJson(r.body));
+  }
+  const textual = encoding === "json" || encoding === "xml" || encoding === "kv" || type.startsWith("text/");
+  reply.header("content-type", textual && !type.includes("charset") ? `${type}; charset=utf-8` : type);
+  return reply.send(text);
 }
 
 /** Registers the routes of `ops` with `handlers` (by operation id). Call inside a plugin or on the root app. */
@@ -111,19 +140,47 @@ export function mountOperations(
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const op = (request.routeOptions.config as { op?: OperationDescriptor } | undefined)?.op;
     if (err.statusCode === 413 || err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return send(reply, op, { ...options.reject({ kind: "too-large", message: `body over ${bodyLimit} bytes` }, op), status: 413 }, options);
+      return send(
+        reply,
+        op,
+        { ...options.reject({ kind: "too-large", message: `body over ${bodyLimit} bytes` }, op), status: 413 },
+        options,
+      );
     }
     if (err.statusCode === 415 || err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-      return send(reply, op, { ...options.reject({ kind: "unsupported-media-type", message: err.message }, op), status: 415 }, options);
+      return send(
+        reply,
+        op,
+        { ...options.reject({ kind: "unsupported-media-type", message: err.message }, op), status: 415 },
+        options,
+      );
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return send(reply, op, options.reject({ kind: "invalid", issues: [{ path: "", message: err.message, keyword: "request" }] }, op), options);
+      return send(
+        reply,
+        op,
+        options.reject({ kind: "invalid", issues: [{ path: "", message: err.message, keyword: "request" }] }, op),
+        options,
+      );
     }
     request.log.error({ err: { message: err.message, code: err.code } }, "handler failed");
     return send(reply, op, options.reject({ kind: "internal", message: "internal error" }, op), options);
   });
   app.setNotFoundHandler((request, reply) =>
-    send(reply, undefined, options.reject({ kind: "not-found", message: `no route ${request.method} ${request.url.split("?")[0]}` }, undefined), options),
+    send(
+      reply,
+      undefined,
+      options.reject(
+        {
+          kind: "not-found",
+          message: `no route ${request.method} ${request.url.split("?")[0]}`,
+          method: request.method,
+          url: request.url.split("?")[0] ?? "/",
+        },
+        undefined,
+      ),
+      options,
+    ),
   );
 
   for (const op of ops) {
@@ -142,7 +199,11 @@ export function mountOperations(
           const header = options.faultHeader === false ? undefined : request.headers[FAULT_HEADER];
           const parsed = parseFaultHeader(typeof header === "string" ? header : undefined);
           if (parsed.unknown.length > 0) {
-            const issues = parsed.unknown.map((w) => ({ path: `/${FAULT_HEADER}`, message: `unknown fault ${JSON.stringify(w)}`, keyword: "enum" }));
+            const issues = parsed.unknown.map((w) => ({
+              path: `/${FAULT_HEADER}`,
+              message: `unknown fault ${JSON.stringify(w)}`,
+              keyword: "enum",
+            }));
             return send(reply, op, options.reject({ kind: "invalid", issues }, op), options);
           }
           faults = mergeFaults(run, parsed.plan);
@@ -162,7 +223,15 @@ export function mountOperations(
           query = decodeForm(rawQuery);
         } catch (err) {
           if (!(err instanceof CodecError)) throw err;
-          return send(reply, op, options.reject({ kind: "invalid", issues: [{ path: "/query", message: err.message, keyword: "encoding" }] }, op), options);
+          return send(
+            reply,
+            op,
+            options.reject(
+              { kind: "invalid", issues: [{ path: "/query", message: err.message, keyword: "encoding" }] },
+              op,
+            ),
+            options,
+          );
         }
         for (const p of op.params) {
           let v: unknown;
@@ -171,22 +240,41 @@ export function mountOperations(
           else v = request.headers[p.name.toLowerCase()];
           if (p.in === "header" && p.name.toLowerCase() === "content-type") continue;
           if (v === undefined || v === "") {
-            if (p.required) issues.push({ path: `/${p.name}`, message: `missing required ${p.in} parameter ${JSON.stringify(p.name)}`, keyword: "required" });
+            if (p.required)
+              issues.push({
+                path: `/${p.name}`,
+                message: `missing required ${p.in} parameter ${JSON.stringify(p.name)}`,
+                keyword: "required",
+              });
             continue;
           }
-          if (p.array && p.in === "query" && !p.explode && !p.name.endsWith("[]") && typeof v === "string") v = v.split(",");
+          if (p.array && p.in === "query" && !p.explode && !p.name.endsWith("[]") && typeof v === "string")
+            v = v.split(",");
           if (p.kind && p.kind !== "string") {
             const coerced = coerce(v, p.kind);
             if (coerced === undefined) {
-              issues.push({ path: `/${p.name}`, message: `${p.in} parameter ${JSON.stringify(p.name)} must be ${p.kind === "boolean" ? "true or false" : `a ${p.kind}`}`, keyword: "type" });
+              issues.push({
+                path: `/${p.name}`,
+                message: `${p.in} parameter ${JSON.stringify(p.name)} must be ${p.kind === "boolean" ? "true or false" : `a ${p.kind}`}`,
+                keyword: "type",
+              });
               continue;
             }
             v = coerced;
           }
           if (p.fixed !== undefined && v !== p.fixed) {
-            issues.push({ path: `/${p.name}`, message: `${p.in} parameter ${JSON.stringify(p.name)} must be ${JSON.stringify(p.fixed)}`, keyword: "const" });
+            issues.push({
+              path: `/${p.name}`,
+              message: `${p.in} parameter ${JSON.stringify(p.name)} must be ${JSON.stringify(p.fixed)}`,
+              keyword: "const",
+            });
           }
-          input[p.name] = p.array && !Array.isArray(v) ? (p.in === "query" && !p.explode && typeof v === "string" ? v.split(",") : [v]) : v;
+          input[p.name] =
+            p.array && !Array.isArray(v)
+              ? p.in === "query" && !p.explode && typeof v === "string"
+                ? v.split(",")
+                : [v]
+              : v;
         }
         if (issues.length === 0 && options.validateParams) issues.push(...options.validateParams(op, input));
         if (op.body) {
@@ -195,12 +283,28 @@ export function mountOperations(
           } else {
             const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
             if (!op.body.contentTypes.includes(type)) {
-              return send(reply, op, { ...options.reject({ kind: "unsupported-media-type", message: `content-type ${type || "(none)"} is not one of ${op.body.contentTypes.join(", ")}` }, op), status: 415 }, options);
+              return send(
+                reply,
+                op,
+                {
+                  ...options.reject(
+                    {
+                      kind: "unsupported-media-type",
+                      message: `content-type ${type || "(none)"} is not one of ${op.body.contentTypes.join(", ")}`,
+                    },
+                    op,
+                  ),
+                  status: 415,
+                },
+                options,
+              );
             }
             try {
               const encoding = encodingFor(type, op.body.encoding);
               const value = decodeBody(encoding, rawBody, options.xmlShapes, op.body.message, op.body.xmlRoot);
-              issues.push(...options.validate(op.body.message, value, encoding).map((i) => ({ ...i, path: `/body${i.path}` })));
+              issues.push(
+                ...options.validate(op.body.message, value, encoding).map((i) => ({ ...i, path: `/body${i.path}` })),
+              );
               input.body = value;
             } catch (err) {
               if (!(err instanceof CodecError)) throw err;
@@ -209,7 +313,8 @@ export function mountOperations(
           }
         }
         if (issues.length > 0) {
-          const reason: RejectReason = input.body === undefined ? { kind: "invalid", issues } : { kind: "invalid", issues, body: input.body };
+          const reason: RejectReason =
+            input.body === undefined ? { kind: "invalid", issues } : { kind: "invalid", issues, body: input.body };
           return send(reply, op, options.reject(reason, op), options);
         }
         const result = await handler(input, { op, request, rawBody, faults });

@@ -4,7 +4,7 @@
 import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NodeHost, compile, formatDiagnostic, resolveCompilerOptions } from "@typespec/compiler";
+import { compile, formatDiagnostic, NodeHost, resolveCompilerOptions } from "@typespec/compiler";
 import { protocols } from "./protocols.js";
 
 const specsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -37,5 +37,7 @@ for (const { id } of protocols) {
   for (const a of artifacts) row[`${a} files`] = countFiles(join(specsDir, "..", "packages", id, a, "src", "gen"));
   rows.push(row);
 }
-console.log("Emitted contract (specs/openapi/<protocol>/{openapi.yaml,<protocol>.schema.json}) and generated packages:");
+console.log(
+  "Emitted contract (specs/openapi/<protocol>/{openapi.yaml,<protocol>.schema.json}) and generated packages:",
+);
 console.table(rows);

@@ -27,7 +27,8 @@ export function describeRoundTrip(protocol, setup) {
   describe(`${protocol} client ↔ server round trip`, () => {
     it("has an example for every operation", () => {
       for (const server of setup.servers) {
-        for (const op of server.operations) expect(setup.examples[op.id]?.length ?? 0, `@opExample for ${op.id}`).toBeGreaterThan(0);
+        for (const op of server.operations)
+          expect(setup.examples[op.id]?.length ?? 0, `@opExample for ${op.id}`).toBeGreaterThan(0);
       }
     });
     for (const server of setup.servers) describeServer(server, setup);
@@ -64,8 +65,21 @@ function describeServer(server, setup) {
     for (const op of server.operations) {
       for (const ex of setup.examples[op.id] ?? []) {
         it(`${op.id} (${ex.title})`, async () => {
-          state.set(op.id, { reply: { status: ex.status, ...(ex.response === undefined ? {} : { body: ex.response }) } });
-          const result = await client[op.id](ex.input);
+          state.set(op.id, {
+            reply: { status: ex.status, ...(ex.response === undefined ? {} : { body: ex.response }) },
+          });
+          // An error example is the client's typed error: its status and the vendor's error body.
+          const call = client[op.id](ex.input);
+          const result =
+            ex.status >= 400
+              ? await call.then(
+                  () => expect.fail(`${op.id} resolved, expected HTTP ${ex.status}`),
+                  (/** @type {any} */ err) => {
+                    expect(err.status).toBe(ex.status);
+                    return err.body;
+                  },
+                )
+              : await call;
           const got = state.get(op.id)?.got;
           expect(got, "the server handler was not called").toBeDefined();
           if (op.body) expect(got?.body).toEqual(ex.input.body);

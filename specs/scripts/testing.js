@@ -6,8 +6,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { collectExamples, createValidator } from "./examples.js";
 import { specsDir } from "./schemas.js";
@@ -26,7 +26,11 @@ export function describeValidatorsAgainstSpec(protocol, validators) {
   describe(`${protocol} validators against the spec's examples`, () => {
     it("loads under plain Node (no bundler, no require shim)", () => {
       const entry = join(process.cwd(), "dist", "index.js");
-      const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(entry).href)})`], { encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(entry).href)})`],
+        { encoding: "utf8" },
+      );
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
     });

@@ -72,12 +72,16 @@ function responseOf(program: Program, http: HttpOperation, value: Value | undefi
       const declared = statusProp ? at(value, statusProp.path) : undefined;
       const status = declared?.valueKind === "NumericValue" ? declared.value.asNumber() ?? codes[0] : codes[0];
       if (status === undefined) continue;
+      // An example that names its status belongs to the response that declares that status.
+      if (declared && !statusIn(status, r.statusCodes)) continue;
       if (statusProp && declared) {
         const body = bodyProp ? at(value, bodyProp.path) : undefined;
         const response = body && content.body ? json(program, body, content.body.type) : undefined;
         candidates.push({ status, ...(response === undefined ? {} : { response }), exact: true });
       } else if (!isErrorModel(program, r.type) && status < 400 && content.body) {
-        candidates.push({ status, response: json(program, value, content.body.type), exact: false });
+        // `{ @body body: X }`: the example value holds the body under that property.
+        const body = bodyProp?.kind === "body" && bodyProp.path.length > 0 ? at(value, bodyProp.path) : value;
+        if (body) candidates.push({ status, response: json(program, body, content.body.type), exact: false });
       } else if (!isErrorModel(program, r.type) && status < 400 && !content.body) {
         candidates.push({ status, exact: false });
       }
@@ -85,6 +89,12 @@ function responseOf(program: Program, http: HttpOperation, value: Value | undefi
   }
   const best = candidates.find((c) => c.exact) ?? candidates.find((c) => c.response !== undefined) ?? candidates[0];
   return best && { status: best.status, ...(best.response === undefined ? {} : { response: best.response }) };
+}
+
+function statusIn(status: number, codes: HttpOperation["responses"][number]["statusCodes"]): boolean {
+  if (typeof codes === "number") return codes === status;
+  if (codes === "*") return true;
+  return status >= codes.start && status <= codes.end;
 }
 
 export function collectExamples(program: Program): Record<string, OperationExample[]> {

@@ -90,7 +90,9 @@ export function replyType(ctx: TypeContext, op: OperationInfo): Code {
     const optional = r.encoding === "none";
     return ts`{ status: ${status}; body${raw(optional ? "?" : "")}: ${body}; headers?: Record<string, string> }`;
   });
-  return join(parts.length > 0 ? parts : [raw("{ status: number; body?: unknown }")], " | ");
+  // The same status and body in two media types (nexo XML and JSON) is one member.
+  const unique = [...new Map(parts.map((p) => [p.text, p])).values()];
+  return join(unique.length > 0 ? unique : [raw("{ status: number; body?: unknown }")], " | ");
 }
 
 export function summaryOf(program: Program, op: OperationInfo): string | undefined {

@@ -142,9 +142,11 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
   const bundle = loadBundle(schemaDir, protocol);
   const declarations = collectDeclarations(program).filter((d) => d.name in bundle.$defs);
   const ajv = createAjv(bundle, false);
-  const inbound = new Set(
-    declarations.filter((d) => payspecExtensions(program, d.type).inbound === true).map((d) => d.name),
-  );
+  // A union whose members are all inbound messages (Payneteasy's answer unions) is inbound too.
+  const isInbound = (t: import("@typespec/compiler").Type): boolean =>
+    payspecExtensions(program, t).inbound === true ||
+    (t.kind === "Union" && t.variants.size > 0 && [...t.variants.values()].every((v) => isInbound(v.type)));
+  const inbound = new Set(declarations.filter((d) => isInbound(d.type)).map((d) => d.name));
   for (const [name, def] of Object.entries(bundle.$defs)) {
     if (inbound.size === 0) break;
     ajv.addSchema({ ...(openEnums(def) as Schema), $id: `${lenientPrefix}${name}.json` });

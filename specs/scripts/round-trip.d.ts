@@ -5,7 +5,8 @@ export interface RoundTripOperation {
 }
 export interface RoundTripExample {
   title: string;
-  input: Record<string, unknown>;
+  /** the generated `OperationExample` input: a typed object (parameters by wire name, `body`) */
+  input: object;
   status: number;
   response?: unknown;
 }
@@ -17,7 +18,7 @@ export interface RoundTripServer {
 export declare function describeRoundTrip(
   protocol: string,
   setup: {
-    examples: Readonly<Record<string, readonly RoundTripExample[]>>;
+    examples: { readonly [operation: string]: readonly RoundTripExample[] };
     servers: readonly RoundTripServer[];
     fastify: () => any;
     serverOptions: Record<string, unknown>;

@@ -190,6 +190,8 @@ export function mountOperations(
       method: op.method,
       url: (options.prefix ?? "") + routePath(op.path),
       bodyLimit,
+      // No automatic HEAD twin: a GET of a terminal API can be an action (HiPay GET /reset).
+      exposeHeadRoute: false,
       config: { op },
       handler: async (request, reply) => {
         const rawBody = typeof request.body === "string" ? request.body : undefined;

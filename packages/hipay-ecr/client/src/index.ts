@@ -1,2 +1,14 @@
-// Public API of @payspec/hipay-ecr-client: the generated client and operation table.
-export * from "./gen/index.gen.js";
+// Public API of @payspec/hipay-ecr-client: the generated client, its error class and operation
+// table, plus the handwritten Basic auth of the connector's local API.
+export { HiPayEcrApiError, HiPayEcrClient, operations, xmlShapes } from "./gen/index.gen.js";
+export type {
+  MaintenanceCancelInput,
+  MaintenanceCheckInput,
+  MaintenanceConfigInput,
+  MaintenanceResetInput,
+  MaintenanceStopInput,
+  MaintenanceTlcInput,
+  MaintenanceVersionInput,
+  PaymentPayInput,
+} from "./gen/index.gen.js";
+export { type HiPayAuthOptions, hipayAuth } from "./auth.js";

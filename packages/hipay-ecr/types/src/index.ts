@@ -1,2 +1,58 @@
-// Public API of @payspec/hipay-ecr-types: everything the generated barrel exports (src/gen/index.gen.ts).
-export * from "./gen/index.gen.js";
+// Public API of @payspec/hipay-ecr-types: one type per message, union and scalar of the HiPay ECR
+// connector spec and its Concert / Caisse-AP terminal frames (src/gen is generated from
+// specs/hipay-ecr; test/public-api.test.ts keeps this list complete).
+export type {
+  ApplicationType,
+  BusyError,
+  CaisseApAnswer,
+  CaisseApCode,
+  CaisseApOperation,
+  CaisseApReason,
+  CaisseApRequest,
+  CaisseApResult,
+  CaisseApVersion,
+  Cart,
+  CartItemType,
+  CheckResponse,
+  ConcertAmount,
+  ConcertAnswer,
+  ConcertAnswerFlag,
+  ConcertAnswerMode,
+  ConcertAuto,
+  ConcertChar,
+  ConcertDelay,
+  ConcertDigit,
+  ConcertMode,
+  ConcertPos,
+  ConcertPrivate,
+  ConcertRequest,
+  ConcertStatus,
+  ConcertType,
+  ConfigInfo,
+  ConfigResponse,
+  ConnectorConfig,
+  ConnectorError,
+  CurrencyCode,
+  CurrencyNumericCode,
+  CustomData,
+  CustomDataValue,
+  Customer,
+  InvalidRequestError,
+  PaymentRequest,
+  PaymentResponse,
+  PaymentResult,
+  PaymentStatus,
+  Receipt,
+  Telecollection,
+  TelecollectionApp,
+  TelecollectionResponse,
+  TerminalCheck,
+  TerminalUnreachableError,
+  UnauthorizedError,
+  VersionInfo,
+  VersionResponse,
+} from "./gen/index.gen.js";
+// Closed enums are values too (`Currency.EUR`).
+export { ConcertControl, Currency } from "./gen/index.gen.js";
+// Layouts of the Concert fixed-width frames (field order, widths, padding), for the runtime's frame codec.
+export { ConcertAnswerFrame, ConcertRequestFrame, type FrameField, type FrameLayout } from "./gen/index.gen.js";

@@ -75,6 +75,12 @@ describe("validators generator", () => {
     expect(v.errors.map((e) => e.path)).toEqual(["/limit"]);
   });
 
+  it("resolves a parameter whose schema is a named scalar", () => {
+    const v = createValidator(standalone.p_getItem);
+    expect(v({ id: "i42" })).toBe(true);
+    expect(v({ id: "x" })).toBe(false);
+  });
+
   it("coerces a form body's text leaves to the schema's types, in place", () => {
     const v = createValidator(standaloneForm.f_Item);
     const body = { id: "i1", price: "100", color: "red", tags: { a: "b" }, note: "n" };

@@ -109,7 +109,7 @@ export function parameterSchemas(openapi: Record<string, any>, ops: OperationInf
       if (p.required) required.push(p.name);
     }
     if (Object.keys(properties).length === 0) continue;
-    out.set(op.id, { $id: `params/${op.id}.json`, type: "object", properties, ...(required.length ? { required } : {}) });
+    out.set(op.id, { $id: `params-${op.id}.json`, type: "object", properties, ...(required.length ? { required } : {}) });
   }
   return out;
 }
@@ -156,7 +156,7 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
   const params = parameterSchemas(openapi, ops);
   for (const schema of params.values()) ajv.addSchema(schema);
   const mapping: Record<string, string> = {};
-  for (const opId of params.keys()) mapping[`p_${opId}`] = `params/${opId}.json`;
+  for (const opId of params.keys()) mapping[`p_${opId}`] = `params-${opId}.json`;
   for (const d of declarations) {
     mapping[`v_${d.name}`] = `${d.name}.json`;
     if (inbound.has(d.name)) mapping[`l_${d.name}`] = `${lenientPrefix}${d.name}.json`;

@@ -1,2 +1,38 @@
-// Public API of @payspec/payneteasy-server: the generated client and operation table.
-export * from "./gen/index.gen.js";
+// Public API of @payspec/payneteasy-server: the generated plugin and tables, and the
+// handwritten vendor-shaped refusals and credential checks.
+export {
+  examples,
+  type OperationExample,
+  operations,
+  registerPayneteasy,
+  registerPayneteasyMerchantCallback,
+  validateRequestBody,
+  xmlShapes,
+} from "./gen/index.gen.js";
+export type {
+  CloseDayInput,
+  CloseDayReply,
+  MerchantCallbackNotifyInput,
+  MerchantCallbackNotifyReply,
+  PayneteasyHandlers,
+  PayneteasyServerOptions,
+  PreauthInput,
+  PreauthReply,
+  SaleInput,
+  SaleReply,
+  StatusInput,
+  StatusReply,
+} from "./gen/index.gen.js";
+export {
+  type MerchantKeys,
+  type PayneteasyAuthenticate,
+  type PayneteasyAuthenticatorOptions,
+  payneteasyAuthenticator,
+  verifyCallback,
+} from "./auth.js";
+export {
+  PAYNETEASY_ERROR_CODES,
+  type PayneteasyRefusal,
+  payneteasyErrorEncoding,
+  rejectPayneteasy,
+} from "./errors.js";

@@ -1,2 +1,42 @@
-// Public API of @payspec/payneteasy-types: everything the generated barrel exports (src/gen/index.gen.ts).
-export * from "./gen/index.gen.js";
+// Public API of @payspec/payneteasy-types: one type per message, union and scalar of the
+// Payneteasy spec (src/gen is generated from specs/payneteasy; test/public-api.test.ts keeps this
+// list complete).
+export type {
+  AsyncResponse,
+  CallbackAckBody,
+  CallbackFailedReply,
+  CallbackForbiddenReply,
+  CallbackInvalidReply,
+  CallbackParameters,
+  CallbackRefusalText,
+  CallbackTransactionType,
+  ClientOrderId,
+  CloseDayRequest,
+  CloseDayResponse,
+  CloseDayResult,
+  CurrencyCode,
+  DecimalAmount,
+  DecimalCount,
+  EndpointId,
+  ErrorResponse,
+  HtmlReplyCloseDayResult,
+  HtmlReplyStatusQueryResponse,
+  HtmlReplyTransactionResponse,
+  MapiResponse,
+  OAuthAuthorization,
+  OAuthParameters,
+  PayloadTooLargeReply,
+  PaynetOrderId,
+  PreauthRequest,
+  SaleRequest,
+  Sha1Control,
+  StatusQueryResponse,
+  StatusRequest,
+  StatusResponse,
+  TextReplyCallbackAckBody,
+  TransactionResponse,
+  UnsupportedMediaTypeReply,
+  ValidationError,
+} from "./gen/index.gen.js";
+// The one name with a value too: the status constants (`TransactionStatus.approved`).
+export { TransactionStatus } from "./gen/index.gen.js";

@@ -1,2 +1,40 @@
-// Public API of @payspec/payneteasy-validators: everything the generated barrel exports (src/gen/index.gen.ts).
-export * from "./gen/index.gen.js";
+// Public API of @payspec/payneteasy-validators: one `validateX` type guard per message, union
+// and scalar of the Payneteasy spec, the schema bundle, and the tables the generated server uses
+// (src/gen is generated; test/public-api.test.ts keeps this list complete).
+export {
+  formValidators,
+  parameterValidators,
+  schemaBundle,
+  validateAsyncResponse,
+  validateCallbackAckBody,
+  validateCallbackFailedReply,
+  validateCallbackForbiddenReply,
+  validateCallbackInvalidReply,
+  validateCallbackParameters,
+  validateCallbackRefusalText,
+  validateCallbackTransactionType,
+  validateClientOrderId,
+  validateCloseDayRequest,
+  validateCloseDayResponse,
+  validateCloseDayResult,
+  validateCurrencyCode,
+  validateDecimalAmount,
+  validateDecimalCount,
+  validateEndpointId,
+  validateErrorResponse,
+  validateMapiResponse,
+  validateOAuthAuthorization,
+  validateOAuthParameters,
+  validatePayloadTooLargeReply,
+  validatePaynetOrderId,
+  validatePreauthRequest,
+  validateSaleRequest,
+  validateSha1Control,
+  validateStatusQueryResponse,
+  validateStatusRequest,
+  validateStatusResponse,
+  validateTransactionResponse,
+  validateTransactionStatus,
+  validateUnsupportedMediaTypeReply,
+  validateValidationError,
+} from "./gen/index.gen.js";

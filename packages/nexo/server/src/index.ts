@@ -18,3 +18,17 @@ export type {
   TerminalSendReply,
 } from "./gen/index.gen.js";
 export { createNexoReject, type NexoReject, type NexoRejectOptions, rejectNexo } from "./errors.js";
+export {
+  createNexoTerminalSimulator,
+  DECLINE_AMOUNTS,
+  type NexoPaymentDelays,
+  type NexoTerminalSimulator,
+  type NexoTerminalSimulatorOptions,
+  type NexoTerminalState,
+  type RunningNexoTerminalSimulator,
+  type SentDisplay,
+  type SentEvent,
+  type SimulatedTransaction,
+  type StartNexoTerminalSimulatorOptions,
+  startNexoTerminalSimulator,
+} from "./simulator/index.js";

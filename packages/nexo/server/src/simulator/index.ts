@@ -1,0 +1,12 @@
+export {
+  createNexoTerminalSimulator,
+  DECLINE_AMOUNTS,
+  type NexoPaymentDelays,
+  type NexoTerminalSimulator,
+  type NexoTerminalSimulatorOptions,
+  type NexoTerminalState,
+  type SentDisplay,
+  type SentEvent,
+  type SimulatedTransaction,
+} from "./terminal.js";
+export { type RunningNexoTerminalSimulator, type StartNexoTerminalSimulatorOptions, startNexoTerminalSimulator } from "./server.js";

@@ -1,0 +1,49 @@
+/** Starts the terminal simulator on a real port: `POST <url>/EPASSaleToPOI/3.1`. */
+import type { FaultPlan } from "@payspec/runtime/server";
+import fastify from "fastify";
+import { rejectNexo } from "../errors.js";
+import { registerNexoTerminal } from "../gen/index.gen.js";
+import { createNexoTerminalSimulator, type NexoTerminalSimulatorOptions, type NexoTerminalState } from "./terminal.js";
+
+export interface StartNexoTerminalSimulatorOptions extends NexoTerminalSimulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: any free port; Swedbank Pay terminals use 11000). */
+  port?: number;
+  /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
+  faults?: FaultPlan | (() => FaultPlan);
+}
+
+export interface RunningNexoTerminalSimulator {
+  /** Base URL of the terminal, e.g. `http://127.0.0.1:41234` (the endpoint is `/EPASSaleToPOI/3.1`). */
+  readonly url: string;
+  readonly state: NexoTerminalState;
+  /** Resolves when the payment in progress (if any) has finished. */
+  settled(): Promise<void>;
+  /** Ends the waits of the payment in progress at once (see NexoTerminalSimulator.hurry). */
+  hurry(): void;
+  /** Announces pending maintenance (see NexoTerminalSimulator.requireMaintenance). */
+  requireMaintenance(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startNexoTerminalSimulator(options: StartNexoTerminalSimulatorOptions): Promise<RunningNexoTerminalSimulator> {
+  const { host = "127.0.0.1", port = 0, faults, ...terminal } = options;
+  const simulator = createNexoTerminalSimulator(terminal);
+  const app = fastify();
+  await registerNexoTerminal(app, simulator.handlers, { reject: rejectNexo, faults, faultHeader: true });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    state: simulator.state,
+    settled: () => simulator.settled(),
+    hurry: () => simulator.hurry(),
+    requireMaintenance: () => simulator.requireMaintenance(),
+    close: async () => {
+      await simulator.settled();
+      await app.close();
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NodeHost, compile, formatDiagnostic, resolveCompilerOptions } from "@typespec/compiler";
+import { compile, formatDiagnostic, NodeHost, resolveCompilerOptions } from "@typespec/compiler";
 
 const artifacts = ["types", "validators", "client", "server"];
 

@@ -1,15 +1,15 @@
 /** TypeSpec emitter entry: `emit: ["@payspec/emitter"]` with options { artifact, protocol }. */
 import { dirname } from "node:path";
 import { type EmitContext, emitFile, resolvePath } from "@typespec/compiler";
-import { emitTypes } from "./artifacts/types.js";
 import { emitClient } from "./artifacts/client.js";
 import { emitServer } from "./artifacts/server.js";
+import { emitTypes } from "./artifacts/types.js";
 import { emitValidators } from "./artifacts/validators.js";
 import type { EmitterOptions } from "./lib.js";
 
-export { $lib } from "./lib.js";
-export type { Artifact, EmitterOptions } from "./lib.js";
 export { emitTypes } from "./artifacts/types.js";
+export type { Artifact, EmitterOptions } from "./lib.js";
+export { $lib } from "./lib.js";
 
 export async function $onEmit(context: EmitContext<EmitterOptions>): Promise<void> {
   const { program, options } = context;

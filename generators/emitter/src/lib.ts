@@ -1,4 +1,4 @@
-import { type JSONSchemaType, createTypeSpecLibrary } from "@typespec/compiler";
+import { createTypeSpecLibrary, type JSONSchemaType } from "@typespec/compiler";
 
 export type Artifact = "types" | "validators" | "client" | "server";
 

@@ -2,11 +2,11 @@
 // JSON-pointer issues, and warnings (not errors) for unknown enum values in inbound messages.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { NodeHost, compile } from "@typespec/compiler";
+import { compile, NodeHost } from "@typespec/compiler";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createValidator } from "../../../packages/runtime/src/validation/issues.js";
 import { openEnums } from "../src/artifacts/validators.js";
 import { main } from "../src/cli.js";
-import { createValidator } from "../../../packages/runtime/src/validation/issues.js";
 
 const fixture = join(import.meta.dirname, "fixture");
 const out = join(import.meta.dirname, ".out", "validators");
@@ -20,12 +20,23 @@ beforeAll(async () => {
   const program = await compile(NodeHost, join(fixture, "shop", "main.tsp"), {
     emit: ["@typespec/json-schema", "@typespec/openapi3"],
     options: {
-      "@typespec/openapi3": { "emitter-output-dir": join(out, "schemas", "shop"), "openapi-versions": ["3.1.0"], "output-file": "openapi.yaml" },
-      "@typespec/json-schema": { "emitter-output-dir": join(out, "schemas", "shop"), bundleId: "shop.schema.json", "file-type": "json", "int64-strategy": "number" },
+      "@typespec/openapi3": {
+        "emitter-output-dir": join(out, "schemas", "shop"),
+        "openapi-versions": ["3.1.0"],
+        "output-file": "openapi.yaml",
+      },
+      "@typespec/json-schema": {
+        "emitter-output-dir": join(out, "schemas", "shop"),
+        bundleId: "shop.schema.json",
+        "file-type": "json",
+        "int64-strategy": "number",
+      },
     },
   });
   expect(program.diagnostics).toEqual([]);
-  expect(await main(["shop", "validators", "--specs", fixture, "--schema-dir", join(out, "schemas")], join(out, "pkg"))).toBe(0);
+  expect(
+    await main(["shop", "validators", "--specs", fixture, "--schema-dir", join(out, "schemas")], join(out, "pkg")),
+  ).toBe(0);
   standalone = await import(join(out, "pkg", "src", "gen", "standalone.gen.ts"));
   standaloneForm = await import(join(out, "pkg", "src", "gen", "standalone-form.gen.ts"));
 });
@@ -33,9 +44,21 @@ beforeAll(async () => {
 describe("openEnums", () => {
   it.each([
     [{ type: "string", enum: ["a", "b"] }, { type: "string" }],
-    [{ anyOf: [{ type: "string", const: "a" }, { type: "string", const: "b" }], description: "d" }, { type: "string", description: "d" }],
+    [
+      {
+        anyOf: [
+          { type: "string", const: "a" },
+          { type: "string", const: "b" },
+        ],
+        description: "d",
+      },
+      { type: "string", description: "d" },
+    ],
     [{ properties: { k: { const: 1 } } }, { properties: { k: { type: "number" } } }],
-    [{ type: "object", properties: { x: { type: "integer" } } }, { type: "object", properties: { x: { type: "integer" } } }],
+    [
+      { type: "object", properties: { x: { type: "integer" } } },
+      { type: "object", properties: { x: { type: "integer" } } },
+    ],
   ])("%j → %j", (given, want) => {
     expect(openEnums(given)).toEqual(want);
   });
@@ -111,7 +134,9 @@ describe("esmRequires", () => {
   it("gives ajv's CommonJS requires a module-level require in an ES module", async () => {
     const { esmRequires } = await import("../src/artifacts/validators.js");
     const given = 'const a = require("ajv/dist/runtime/ucs2length").default;';
-    expect(esmRequires(given)).toBe(`import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${given}`);
+    expect(esmRequires(given)).toBe(
+      `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${given}`,
+    );
     expect(esmRequires("const x = 1;")).toBe("const x = 1;");
   });
 

@@ -1,29 +1,20 @@
 /** Emits @payspec/<protocol>-client: the operation table and a typed client class over @payspec/runtime. */
-import type { Program, Type } from "@typespec/compiler";
+import type { Program } from "@typespec/compiler";
 import { doc, header, id, lit, raw, ts } from "../core/code.js";
-import { collectDeclarations } from "../core/declarations.js";
 import {
   errorBodies,
-  inputType,
+  httpEmitContext,
   operationTable,
-  serviceName,
   successType,
   summaryOf,
   typeImports,
   upper,
   xmlShapesFile,
 } from "./http-common.js";
-import { collectOperations } from "./operations.js";
-import type { TypeContext } from "./type-expression.js";
 import type { EmittedFile } from "./types.js";
 
 export function emitClient(program: Program, protocol: string): EmittedFile[] {
-  const declarations = collectDeclarations(program);
-  const names = new Map<Type, string>(declarations.map((d) => [d.type as Type, d.name]));
-  const ops = collectOperations(program, declarations);
-  const service = serviceName(program);
-  const ctx: TypeContext = { program, names, refs: new Set() };
-  const inputs = ops.map((op) => inputType(ctx, op, names));
+  const { declarations, ops, service, ctx, inputs } = httpEmitContext(program);
   const errorClass = id(`${service}ApiError`);
   const errorBody = errorBodies(ctx, ops);
   const methods = ops.map((op) => {
@@ -76,10 +67,10 @@ ${ops.length > 0 ? methods : [raw("")]}
     { path: "xml-shapes.gen.ts", content: xmlShapesFile(program, ops, declarations, "client") },
     {
       path: "index.gen.ts",
-      content: ts`${raw(header("client"))}export { ${id(`${service}Client`)}, ${errorClass}, operations } from "./client.gen.js";
+      content:
+        ts`${raw(header("client"))}export { ${id(`${service}Client`)}, ${errorClass}, operations } from "./client.gen.js";
 export { xmlShapes } from "./xml-shapes.gen.js";
 export type {\n${ops.map((op) => ts`  ${id(`${upper(op.id)}Input`)},`)}\n} from "./client.gen.js";\n`.text,
     },
   ];
-  void lit;
 }

@@ -3,8 +3,14 @@
  * the request body, the response status and body. Emitted as data so round-trip tests, the
  * simulators' fixtures and the docs use exactly what the spec says.
  */
-import { type Program, type Type, type Value, getOpExamples, serializeValueAsJson } from "@typespec/compiler";
-import { isErrorModel } from "@typespec/compiler";
+import {
+  getOpExamples,
+  isErrorModel,
+  type Program,
+  serializeValueAsJson,
+  type Type,
+  type Value,
+} from "@typespec/compiler";
 import { getAllHttpServices, type HttpOperation, type HttpProperty } from "@typespec/http";
 import { operationId } from "./operations.js";
 
@@ -19,7 +25,7 @@ export interface OperationExample {
 function at(value: Value | undefined, path: readonly (string | number)[]): Value | undefined {
   let cur = value;
   for (const key of path) {
-    if (!cur || cur.valueKind !== "ObjectValue") return undefined;
+    if (cur?.valueKind !== "ObjectValue") return undefined;
     cur = cur.properties.get(String(key))?.value;
   }
   return cur;
@@ -61,7 +67,11 @@ function requestInput(program: Program, http: HttpOperation, params: Value | und
   return input;
 }
 
-function responseOf(program: Program, http: HttpOperation, value: Value | undefined): { status: number; response?: unknown } | undefined {
+function responseOf(
+  program: Program,
+  http: HttpOperation,
+  value: Value | undefined,
+): { status: number; response?: unknown } | undefined {
   if (!value) return undefined;
   const candidates: { status: number; response?: unknown; exact: boolean }[] = [];
   for (const r of http.responses) {
@@ -70,7 +80,7 @@ function responseOf(program: Program, http: HttpOperation, value: Value | undefi
       const statusProp = content.properties.find((p) => p.kind === "statusCode");
       const bodyProp = content.properties.find((p) => p.kind === "body" || p.kind === "bodyRoot");
       const declared = statusProp ? at(value, statusProp.path) : undefined;
-      const status = declared?.valueKind === "NumericValue" ? declared.value.asNumber() ?? codes[0] : codes[0];
+      const status = declared?.valueKind === "NumericValue" ? (declared.value.asNumber() ?? codes[0]) : codes[0];
       if (status === undefined) continue;
       // An example that names its status belongs to the response that declares that status.
       if (declared && !statusIn(status, r.statusCodes)) continue;

@@ -1,8 +1,8 @@
 /** Pieces shared by the client and server generators: the operation table and the input/reply types. */
-import { type Program, type Type, getDoc, getSummary } from "@typespec/compiler";
+import { getDoc, getSummary, type Program, type Type } from "@typespec/compiler";
 import { type Code, doc, header, id, join, lit, prop, raw, ts } from "../core/code.js";
-import { type Declaration, serviceNamespace } from "../core/declarations.js";
-import type { OperationInfo, ResponseInfo } from "./operations.js";
+import { collectDeclarations, type Declaration, serviceNamespace } from "../core/declarations.js";
+import { collectOperations, type OperationInfo, type ResponseInfo } from "./operations.js";
 import { type TypeContext, typeExpression } from "./type-expression.js";
 import { shapesModule, xmlShapesFor } from "./xml-shapes.js";
 
@@ -56,7 +56,9 @@ export function inputType(ctx: TypeContext, op: OperationInfo, names: Map<Type, 
   }
   if (op.body) {
     ctx.refs.add(op.body.message);
-    lines.push(ts`  /** request body (${raw(op.body.contentTypes.join(", "))}) */\n  body${raw(op.body.required ? "" : "?")}: ${id(op.body.message)};`);
+    lines.push(
+      ts`  /** request body (${raw(op.body.contentTypes.join(", "))}) */\n  body${raw(op.body.required ? "" : "?")}: ${id(op.body.message)};`,
+    );
   }
   void names;
   return ts`export interface ${id(`${upper(op.id)}Input`)} {\n${lines}\n}\n`;
@@ -107,14 +109,40 @@ export function typeImports(refs: Set<string>, protocol: string, declarations: D
 }
 
 /** The generated `xml-shapes.gen.ts`: layouts of every message an operation sends or receives as XML. */
-export function xmlShapesFile(program: Program, ops: OperationInfo[], declarations: Declaration[], generator: string): string {
+export function xmlShapesFile(
+  program: Program,
+  ops: OperationInfo[],
+  declarations: Declaration[],
+  generator: string,
+): string {
   const byName = new Map<string, Type>(declarations.map((d) => [d.name, d.type as Type]));
   const messages = new Map<string, Type>();
   for (const op of ops) {
-    if (op.body && op.body.contentTypes.some((c) => c.includes("xml"))) messages.set(op.body.message, byName.get(op.body.message)!);
-    for (const r of op.responses) if (r.message && r.contentType?.includes("xml")) messages.set(r.message, byName.get(r.message)!);
+    if (op.body?.contentTypes.some((c) => c.includes("xml")))
+      messages.set(op.body.message, byName.get(op.body.message)!);
+    for (const r of op.responses)
+      if (r.message && r.contentType?.includes("xml")) messages.set(r.message, byName.get(r.message)!);
   }
   return `${header(generator)}import type { XmlElementShape } from "@payspec/runtime";
 
 ${shapesModule(xmlShapesFor(program, messages))}`;
+}
+
+/** What both the client and the server generators start from: the service's declarations, operations and input types. */
+export interface HttpEmitContext {
+  declarations: Declaration[];
+  ops: OperationInfo[];
+  service: string;
+  ctx: TypeContext;
+  /** `export interface <Op>Input {...}` per operation, in operation order */
+  inputs: Code[];
+}
+
+export function httpEmitContext(program: Program): HttpEmitContext {
+  const declarations = collectDeclarations(program);
+  const names = new Map<Type, string>(declarations.map((d) => [d.type as Type, d.name]));
+  const ops = collectOperations(program, declarations);
+  const ctx: TypeContext = { program, names, refs: new Set() };
+  const inputs = ops.map((op) => inputType(ctx, op, names));
+  return { declarations, ops, service: serviceName(program), ctx, inputs };
 }

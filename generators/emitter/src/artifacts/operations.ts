@@ -3,9 +3,9 @@
  * Read with @typespec/http, so routes, parameters, bodies and responses are exactly what the
  * OpenAPI emitter publishes.
  */
-import { type Model, type Operation, type Program, type Type, getDoc, isErrorModel } from "@typespec/compiler";
+import { getDoc, isErrorModel, type Model, type Operation, type Program, type Type } from "@typespec/compiler";
 import { getAllHttpServices, type HttpOperation } from "@typespec/http";
-import { type Declaration, collectDeclarations, payspecExtensions } from "../core/declarations.js";
+import { collectDeclarations, type Declaration, payspecExtensions } from "../core/declarations.js";
 
 export type BodyEncoding = "json" | "form" | "kv" | "xml" | "text" | "none";
 
@@ -70,7 +70,18 @@ export function encodingOf(program: Program, contentType: string | undefined, ty
   return ct ? "text" : "none";
 }
 
-const integers = new Set(["integer", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "safeint"]);
+const integers = new Set([
+  "integer",
+  "int64",
+  "int32",
+  "int16",
+  "int8",
+  "uint64",
+  "uint32",
+  "uint16",
+  "uint8",
+  "safeint",
+]);
 
 /** The scalar kind of a parameter type, following custom scalars and literal unions to their base. */
 export function scalarKind(t: Type): "string" | "number" | "integer" | "boolean" {
@@ -93,7 +104,13 @@ export function scalarKind(t: Type): "string" | "number" | "integer" | "boolean"
 
 /** `Readers.list` → `readersList`; a namespace-level `sale` stays `sale`. */
 export function operationId(op: Operation): string {
-  if (op.interface) return op.interface.name.charAt(0).toLowerCase() + op.interface.name.slice(1) + op.name.charAt(0).toUpperCase() + op.name.slice(1);
+  if (op.interface)
+    return (
+      op.interface.name.charAt(0).toLowerCase() +
+      op.interface.name.slice(1) +
+      op.name.charAt(0).toUpperCase() +
+      op.name.slice(1)
+    );
   return op.name;
 }
 
@@ -115,10 +132,14 @@ function xmlRootOf(t: Type | undefined): string | undefined {
   return [...t.properties.keys()][0];
 }
 
-export function collectOperations(program: Program, declarations: Declaration[] = collectDeclarations(program)): OperationInfo[] {
+export function collectOperations(
+  program: Program,
+  declarations: Declaration[] = collectDeclarations(program),
+): OperationInfo[] {
   const names = new Map<Type, string>(declarations.map((d) => [d.type as Type, d.name]));
   const [services, diagnostics] = getAllHttpServices(program);
-  if (diagnostics.length > 0) throw new Error(`HTTP diagnostics in spec: ${diagnostics.map((d) => d.message).join("; ")}`);
+  if (diagnostics.length > 0)
+    throw new Error(`HTTP diagnostics in spec: ${diagnostics.map((d) => d.message).join("; ")}`);
   const out: OperationInfo[] = [];
   const ids = new Set<string>();
   for (const service of services) {
@@ -173,9 +194,15 @@ function describe(program: Program, names: Map<Type, string>, http: HttpOperatio
   }
   for (const r of http.responses) {
     const status: ResponseInfo["status"] =
-      typeof r.statusCodes === "number" ? r.statusCodes : r.statusCodes === "*" ? "default" : [r.statusCodes.start, r.statusCodes.end];
+      typeof r.statusCodes === "number"
+        ? r.statusCodes
+        : r.statusCodes === "*"
+          ? "default"
+          : [r.statusCodes.start, r.statusCodes.end];
     const error = isErrorModel(program, r.type) || (typeof status === "number" && status >= 400);
-    const contents = r.responses.flatMap((c) => (c.body ? c.body.contentTypes.map((ct) => ({ ct, t: c.body!.type })) : []));
+    const contents = r.responses.flatMap((c) =>
+      c.body ? c.body.contentTypes.map((ct) => ({ ct, t: c.body!.type })) : [],
+    );
     if (contents.length === 0) {
       info.responses.push({ status, error, encoding: "none" });
       continue;

@@ -4,31 +4,23 @@
  * every request with the build-time validators before a handler sees it. The protocol's own
  * error shapes (the `reject` hook) and the simulator are handwritten beside it.
  */
-import type { Program, Type } from "@typespec/compiler";
+import type { Program } from "@typespec/compiler";
 import { type Code, doc, header, id, join, lit, raw, ts } from "../core/code.js";
-import { collectDeclarations } from "../core/declarations.js";
+import { collectExamples } from "./examples.js";
 import {
-  inputType,
+  httpEmitContext,
   operationTable,
   replyType,
-  serviceName,
   summaryOf,
   typeImports,
   upper,
   xmlShapesFile,
 } from "./http-common.js";
-import { collectExamples } from "./examples.js";
-import { collectOperations, type OperationInfo } from "./operations.js";
-import type { TypeContext } from "./type-expression.js";
+import type { OperationInfo } from "./operations.js";
 import type { EmittedFile } from "./types.js";
 
 export function emitServer(program: Program, protocol: string): EmittedFile[] {
-  const declarations = collectDeclarations(program);
-  const names = new Map<Type, string>(declarations.map((d) => [d.type as Type, d.name]));
-  const ops = collectOperations(program, declarations);
-  const service = serviceName(program);
-  const ctx: TypeContext = { program, names, refs: new Set() };
-  const inputs = ops.map((op) => inputType(ctx, op, names));
+  const { declarations, ops, service, ctx, inputs } = httpEmitContext(program);
   const replies = ops.map((op) => ts`export type ${id(`${upper(op.id)}Reply`)} = ${replyType(ctx, op)};\n`);
   const handlersName = id(`${service}Handlers`);
   const handlerLines = ops.map(
@@ -66,7 +58,15 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
 }
 `;
   };
-  if (whole) registers.push(registerFn(`register${service}`, handlersName, ops, `Mounts every ${service} operation on \`app\` inside its own encapsulated plugin.`));
+  if (whole)
+    registers.push(
+      registerFn(
+        `register${service}`,
+        handlersName,
+        ops,
+        `Mounts every ${service} operation on \`app\` inside its own encapsulated plugin.`,
+      ),
+    );
   if (groups.size > 1 || !whole) {
     for (const [g, groupOps] of groups) {
       if (!g) continue;
@@ -74,7 +74,9 @@ export function emitServer(program: Program, protocol: string): EmittedFile[] {
         groupOps.map((op) => lit(op.id)),
         " | ",
       )}>`;
-      registers.push(registerFn(`register${service}${g}`, picked, groupOps, `Mounts the ${g} operations of ${service} on \`app\`.`));
+      registers.push(
+        registerFn(`register${service}${g}`, picked, groupOps, `Mounts the ${g} operations of ${service} on \`app\`.`),
+      );
     }
   }
   const server = ts`${raw(header("server"))}import type { FastifyInstance } from "fastify";

@@ -2,7 +2,15 @@
  * TypeSpec type → TypeScript type expression, for one generated file. References to other
  * declarations are recorded so the file can import them.
  */
-import { type ModelProperty, type Program, type Scalar, type Type, getDoc, isArrayModelType, isNeverType } from "@typespec/compiler";
+import {
+  getDoc,
+  isArrayModelType,
+  isNeverType,
+  type ModelProperty,
+  type Program,
+  type Scalar,
+  type Type,
+} from "@typespec/compiler";
 import { type Code, doc, id, join, lit, prop, raw, ts } from "../core/code.js";
 import { instanceName, isNamedInstance } from "../core/declarations.js";
 
@@ -77,9 +85,7 @@ export function typeExpression(ctx: TypeContext, t: Type): Code {
       // `"a" | "b" | string` is an open enum: keep the literals visible to editors.
       const isString = (v: Type) => v.kind === "Scalar" && scalarType(v).text === "string";
       const hasString = variants.some(isString) && variants.some((v) => v.kind === "String");
-      const parts = variants.map((v) =>
-        hasString && isString(v) ? raw("(string & {})") : typeExpression(ctx, v),
-      );
+      const parts = variants.map((v) => (hasString && isString(v) ? raw("(string & {})") : typeExpression(ctx, v)));
       return parts.length === 0 ? raw("never") : ts`(${join(parts, " | ")})`;
     }
     case "Tuple":

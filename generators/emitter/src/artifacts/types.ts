@@ -1,9 +1,9 @@
 /** Emits @payspec/<protocol>-types: one file per message (model, enum, union, scalar) and a barrel. */
-import { type Model, type Program, type Type, getDoc, isArrayModelType } from "@typespec/compiler";
+import { getDoc, isArrayModelType, type Model, type Program, type Type } from "@typespec/compiler";
 import { type Code, doc, header, id, join, lit, prop, raw, ts } from "../core/code.js";
-import { type Declaration, collectDeclarations } from "../core/declarations.js";
+import { collectDeclarations, type Declaration } from "../core/declarations.js";
 import { collectFrames, emitFrames } from "./frames.js";
-import { type TypeContext, objectType, typeExpression } from "./type-expression.js";
+import { objectType, type TypeContext, typeExpression } from "./type-expression.js";
 
 export interface EmittedFile {
   path: string;
@@ -62,9 +62,7 @@ export function emitTypes(program: Program, generator = "types"): EmittedFile[] 
     ctx.names.delete(d.type); // the declaration itself is expanded, not referenced
     const body = declarationBody(ctx, d);
     ctx.refs.delete(d.name);
-    const imports = [...ctx.refs]
-      .sort()
-      .map((r) => ts`import type { ${id(r)} } from ${lit(`./${r}.gen.js`)};`);
+    const imports = [...ctx.refs].sort().map((r) => ts`import type { ${id(r)} } from ${lit(`./${r}.gen.js`)};`);
     const content = ts`${raw(header(generator))}${imports}${raw(imports.length ? "\n\n" : "\n")}${doc(d.doc)}${body}\n`;
     files.push({ path: `models/${d.name}.gen.ts`, content: content.text });
   }

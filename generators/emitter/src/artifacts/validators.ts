@@ -94,7 +94,20 @@ function toBundleRefs(node: unknown): unknown {
  * OpenAPI (the JSON Schema bundle has models only): what the server checks before a handler runs.
  * Fixed values and Content-Type are checked by the runtime itself.
  */
-export function parameterSchemas(openapi: Record<string, any>, ops: OperationInfo[]): Map<string, Schema> {
+/** The parts of an OpenAPI document read here (its parameters and their schemas). */
+interface OpenApiDoc {
+  paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>>;
+  components?: { parameters?: Record<string, OpenApiParameter> };
+}
+interface OpenApiParameter {
+  $ref?: string;
+  name?: string;
+  in?: string;
+  required?: boolean;
+  schema?: unknown;
+}
+
+export function parameterSchemas(openapi: OpenApiDoc, ops: OperationInfo[]): Map<string, Schema> {
   const out = new Map<string, Schema>();
   for (const op of ops) {
     const oa = openapi.paths?.[op.path]?.[op.method.toLowerCase()];
@@ -102,14 +115,20 @@ export function parameterSchemas(openapi: Record<string, any>, ops: OperationInf
     const properties: Schema = {};
     const required: string[] = [];
     for (const ref of oa.parameters ?? []) {
-      const p = typeof ref.$ref === "string" ? openapi.components?.parameters?.[ref.$ref.split("/").pop()] : ref;
+      const p = typeof ref.$ref === "string" ? openapi.components?.parameters?.[ref.$ref.split("/").pop() ?? ""] : ref;
       const mine = op.params.find((x) => x.name === p?.name && x.in === p?.in);
-      if (!p?.schema || !mine || mine.fixed !== undefined || p.name.toLowerCase() === "content-type") continue;
+      if (!p?.schema || !p.name || !mine || mine.fixed !== undefined || p.name.toLowerCase() === "content-type")
+        continue;
       properties[p.name] = toBundleRefs(p.schema);
       if (p.required) required.push(p.name);
     }
     if (Object.keys(properties).length === 0) continue;
-    out.set(op.id, { $id: `params-${op.id}.json`, type: "object", properties, ...(required.length ? { required } : {}) });
+    out.set(op.id, {
+      $id: `params-${op.id}.json`,
+      type: "object",
+      properties,
+      ...(required.length ? { required } : {}),
+    });
   }
   return out;
 }
@@ -151,7 +170,7 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
     if (inbound.size === 0) break;
     ajv.addSchema({ ...(openEnums(def) as Schema), $id: `${lenientPrefix}${name}.json` });
   }
-  const openapi = parse(readFileSync(joinPath(schemaDir, protocol, "openapi.yaml"), "utf8")) as Record<string, any>;
+  const openapi = parse(readFileSync(joinPath(schemaDir, protocol, "openapi.yaml"), "utf8")) as OpenApiDoc;
   const ops = collectOperations(program);
   const params = parameterSchemas(openapi, ops);
   for (const schema of params.values()) ajv.addSchema(schema);
@@ -174,7 +193,9 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
   ];
   // A form body's leaves are all text (`amount=1000`): its validator coerces them by the schema
   // (ajv coerceTypes, in place) so the handler gets the integers and booleans the message declares.
-  const formMessages = [...new Set(ops.flatMap((op) => (op.body?.encoding === "form" ? [op.body.message] : [])))].sort();
+  const formMessages = [
+    ...new Set(ops.flatMap((op) => (op.body?.encoding === "form" ? [op.body.message] : []))),
+  ].sort();
   if (formMessages.length > 0) {
     const coercing = createAjv(bundle, true);
     const formMapping = Object.fromEntries(formMessages.map((m) => [`f_${m}`, `${m}.json`]));
@@ -187,7 +208,14 @@ export function emitValidators(program: Program, protocol: string, schemaDir: st
   files.push({
     path: "form.gen.ts",
     content: ts`${raw(header("validators"))}import { type Validator, createValidator } from "@payspec/runtime";
-${formMessages.length ? ts`import { ${join(formMessages.map((m) => id(`f_${m}`)), ", ")} } from "./standalone-form.gen.js";\n` : raw("")}
+${
+  formMessages.length
+    ? ts`import { ${join(
+        formMessages.map((m) => id(`f_${m}`)),
+        ", ",
+      )} } from "./standalone-form.gen.js";\n`
+    : raw("")
+}
 /**
  * Validators of the messages that travel form-encoded, by name. They coerce text leaves to the
  * schema's types in place (\`"1000"\` → 1000, \`"true"\` → true) before checking.
@@ -197,12 +225,21 @@ ${formEntries}
 };
 `.text,
   });
-  const paramEntries = [...params.keys()].sort().map((opId) => ts`  ${id(opId)}: createValidator<Record<string, unknown>>(${id(`p_${opId}`)}),`);
+  const paramEntries = [...params.keys()]
+    .sort()
+    .map((opId) => ts`  ${id(opId)}: createValidator<Record<string, unknown>>(${id(`p_${opId}`)}),`);
   files.push({
     path: "params.gen.ts",
     content: ts`${raw(header("validators"))}import { type Validator, createValidator } from "@payspec/runtime";
-${paramEntries.length ? ts`import { ${join([...params.keys()].sort().map((opId) => id(`p_${opId}`)), ", ")} } from "./standalone.gen.js";
-` : raw("")}
+${
+  paramEntries.length
+    ? ts`import { ${join(
+        [...params.keys()].sort().map((opId) => id(`p_${opId}`)),
+        ", ",
+      )} } from "./standalone.gen.js";
+`
+    : raw("")
+}
 /** Path, query and header parameters of each operation, by operation id (wire names as keys). */
 export const parameterValidators: Readonly<Record<string, Validator<Record<string, unknown>>>> = {
 ${paramEntries}
@@ -232,7 +269,9 @@ ${doc(`Validates a ${d.name} (type guard; issues of the last call in \`.errors\`
     .map((n) => ts`export { ${id(`validate${n}`)} } from ${lit(`./validators/${n}.gen.js`)};`);
   files.push({
     path: "index.gen.ts",
-    content: ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\nexport { parameterValidators } from "./params.gen.js";\nexport { formValidators } from "./form.gen.js";\n`.text,
+    content:
+      ts`${raw(header("validators"))}${barrel}\nexport { schemaBundle } from "./schema.gen.js";\nexport { parameterValidators } from "./params.gen.js";\nexport { formValidators } from "./form.gen.js";\n`
+        .text,
   });
   return files;
 }

@@ -4,7 +4,7 @@
  * order), which repeat, which are xs:lists (`x-nexo-xml-list`), which are text content
  * (`@Xml.unwrapped` scalar) and which have no element of their own (`@Xml.unwrapped` model).
  */
-import { type Model, type ModelProperty, type Program, type Type, resolveEncodedName } from "@typespec/compiler";
+import { type Model, type ModelProperty, type Program, resolveEncodedName, type Type } from "@typespec/compiler";
 import { getExtensions } from "@typespec/openapi";
 import { isAttribute, isUnwrapped } from "@typespec/xml";
 import { scalarKind } from "./operations.js";
@@ -48,6 +48,7 @@ export function shapeOf(program: Program, model: Model, memo = new Map<Model, Xm
   if (known) return known;
   const shape: XmlShape = {};
   memo.set(model, shape);
+  const children: XmlChildShape[] = [];
   for (const p of properties(model)) {
     const name = xmlName(program, p);
     const list = listMode(program, p);
@@ -58,21 +59,22 @@ export function shapeOf(program: Program, model: Model, memo = new Map<Model, Xm
     }
     const t = p.type;
     if (list === "element") {
-      (shape.children ??= []).push({ name, shape: "list" });
+      children.push({ name, shape: "list" });
       continue;
     }
     const isArray = t.kind === "Model" && t.name === "Array" && !!t.indexer;
     const item = isArray && t.kind === "Model" ? t.indexer!.value : t;
     const itemModel = modelOf(item);
     if (isUnwrapped(program, p) && !isArray) {
-      if (itemModel) (shape.children ??= []).push({ name, shape: shapeOf(program, itemModel, memo), transparent: true });
+      if (itemModel) children.push({ name, shape: shapeOf(program, itemModel, memo), transparent: true });
       else shape.text = { name, kind: kindOf(item) };
       continue;
     }
     const child: XmlChildShape = { name, shape: itemModel ? shapeOf(program, itemModel, memo) : kindOf(item) };
     if (isArray) child.array = true;
-    (shape.children ??= []).push(child);
+    children.push(child);
   }
+  if (children.length > 0) shape.children = children;
   return shape;
 }
 

@@ -5,6 +5,9 @@
  */
 import {
   type Enum,
+  getDoc,
+  isTemplateDeclaration,
+  listServices,
   type Model,
   type Namespace,
   type Operation,
@@ -12,9 +15,6 @@ import {
   type Scalar,
   type Type,
   type Union,
-  getDoc,
-  isTemplateDeclaration,
-  listServices,
 } from "@typespec/compiler";
 import { getExtensions } from "@typespec/openapi";
 
@@ -98,10 +98,12 @@ export function collectDeclarations(program: Program): Declaration[] {
 
 /** Every operation of the service: namespace-level first, then interface members, in declaration order. */
 export function operationsOf(ns: Namespace): Operation[] {
-  return namespacesOf(ns).flatMap((n) => [
-    ...n.operations.values(),
-    ...[...n.interfaces.values()].flatMap((i) => [...i.operations.values()]),
-  ]).filter((op) => !isTemplateDeclaration(op));
+  return namespacesOf(ns)
+    .flatMap((n) => [
+      ...n.operations.values(),
+      ...[...n.interfaces.values()].flatMap((i) => [...i.operations.values()]),
+    ])
+    .filter((op) => !isTemplateDeclaration(op));
 }
 
 /** An auth scheme declared with `model X is ApiKeyAuth<...>`: metadata for clients, not a message. */
@@ -118,7 +120,7 @@ export function isNamedInstance(m: Model): boolean {
 }
 
 /** A declaration of our shared spec library (Payspec.*), not the TypeSpec standard library. */
-export function isLibraryDeclaration(program: Program, t: Model | Scalar | Enum): boolean {
+export function isLibraryDeclaration(_program: Program, t: Model | Scalar | Enum): boolean {
   let ns = t.namespace;
   while (ns?.namespace && ns.namespace.name !== "") ns = ns.namespace;
   return !!t.name && ns?.name === "Payspec" && !isTemplateDeclaration(t as Model);

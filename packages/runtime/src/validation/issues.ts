@@ -98,7 +98,9 @@ export function valueAt(root: unknown, pointer: string): unknown {
  * `const` failure per known member plus the `anyOf`: they all say one thing.
  */
 function unknownValues(issues: readonly ValidationIssue[], value: unknown): ValidationIssue[] {
-  const paths = [...new Set(issues.map((i) => i.path))];
+  const all = [...new Set(issues.map((i) => i.path))];
+  // A nullable or union parent fails too (its `anyOf`); only the deepest paths name the unknown values.
+  const paths = all.filter((p) => !all.some((other) => other !== p && other.startsWith(p === "" ? "/" : `${p}/`)));
   return paths.map((path) => ({
     path,
     message: `unknown value ${JSON.stringify(valueAt(value, path))} (newer than the spec: accepted)`,

@@ -60,8 +60,7 @@ describe("inbound message: unknown reader action status from Stripe", () => {
   it("accepts an unknown status (waiting_for_customer) and warns at /action/status", () => {
     const result = validateReader.check(withAction("waiting_for_customer"));
     expect(result.valid).toBe(true);
-    // The nullable `action` union adds a second warning at /action (.notes/stripe-terminal.md #8);
-    // the one that matters names the field and the value.
+    // One warning, naming the field and the value (not the nullable `action` union that holds it).
     const atStatus = result.warnings.filter((w) => w.path === "/action/status");
     expect(atStatus).toHaveLength(1);
     expect(atStatus[0]?.message).toContain("waiting_for_customer");

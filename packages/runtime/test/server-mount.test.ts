@@ -117,8 +117,27 @@ describe("mountOperations", () => {
   it("does not answer HEAD for a GET route (a GET may be an action)", async () => {
     app = fastify();
     let calls = 0;
-    const reset: OperationDescriptor = { id: "reset", method: "GET", path: "/reset", params: [], responses: [{ status: 200, error: false, encoding: "none" }], safe: true };
-    await app.register(async (scope) => mountOperations(scope, [reset], { reset: () => { calls++; return { status: 200 }; } }, { reject, validate }));
+    const reset: OperationDescriptor = {
+      id: "reset",
+      method: "GET",
+      path: "/reset",
+      params: [],
+      responses: [{ status: 200, error: false, encoding: "none" }],
+      safe: true,
+    };
+    await app.register(async (scope) =>
+      mountOperations(
+        scope,
+        [reset],
+        {
+          reset: () => {
+            calls++;
+            return { status: 200 };
+          },
+        },
+        { reject, validate },
+      ),
+    );
     const res = await app.inject({ method: "HEAD", url: "/reset" });
     expect(res.statusCode).toBe(404);
     expect(calls).toBe(0);

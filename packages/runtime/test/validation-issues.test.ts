@@ -60,11 +60,17 @@ describe("createValidator", () => {
   });
 
   it("names only the unknown value, not the union that holds it", () => {
-    const nested = compiled(() => false, [
-      { instancePath: "/action/status", keyword: "const", params: { allowedValue: "succeeded" } },
-      { instancePath: "/action", keyword: "anyOf", message: "must match a schema in anyOf" },
-    ]);
-    const v = createValidator<unknown>(nested, compiled(() => true, null));
+    const nested = compiled(
+      () => false,
+      [
+        { instancePath: "/action/status", keyword: "const", params: { allowedValue: "succeeded" } },
+        { instancePath: "/action", keyword: "anyOf", message: "must match a schema in anyOf" },
+      ],
+    );
+    const v = createValidator<unknown>(
+      nested,
+      compiled(() => true, null),
+    );
     expect(v({ action: { status: "waiting" } })).toBe(true);
     expect(v.warnings.map((w) => w.path)).toEqual(["/action/status"]);
   });

@@ -15,7 +15,8 @@ export interface HiPayAuthOptions {
 
 /** The `auth` option of `HiPayEcrClient`: adds `Authorization: Basic …` to each request. */
 export function hipayAuth(options: HiPayAuthOptions): Authenticator {
-  if (!options.login || !options.password) throw new AuthError("invalid_credentials", "hipayAuth: login and password must be non-empty");
+  if (!options.login || !options.password)
+    throw new AuthError("invalid_credentials", "hipayAuth: login and password must be non-empty");
   const authorization = basicAuth(options.login, options.password);
   return (request) => {
     request.headers.authorization = authorization;

@@ -1,6 +1,7 @@
 // Public API of @payspec/hipay-ecr-client: the generated client, its error class and operation
 // table, plus the handwritten Basic auth of the connector's local API.
-export { HiPayEcrApiError, HiPayEcrClient, operations, xmlShapes } from "./gen/index.gen.js";
+
+export { type HiPayAuthOptions, hipayAuth } from "./auth.js";
 export type {
   MaintenanceCancelInput,
   MaintenanceCheckInput,
@@ -11,4 +12,4 @@ export type {
   MaintenanceVersionInput,
   PaymentPayInput,
 } from "./gen/index.gen.js";
-export { type HiPayAuthOptions, hipayAuth } from "./auth.js";
+export { HiPayEcrApiError, HiPayEcrClient, operations, xmlShapes } from "./gen/index.gen.js";

@@ -1,9 +1,21 @@
 // The HiPay ECR client's contract beyond the round trip: the connector's refusals arrive as
 // HiPayEcrApiError with a typed ConnectorError body, the caller can abort a payment that waits on
 // the customer, Basic auth goes on every request, and only the maintenance reads are retried.
-import { examples, type HiPayEcrHandlers, hipayAuthenticator, registerHiPayEcr, rejectHiPay } from "@payspec/hipay-ecr-server";
-import type { CheckResponse, ConnectorError, PaymentRequest, PaymentResponse } from "@payspec/hipay-ecr-types";
-import { AbortedError, AuthError, TransportError, type TransportRequest, type TransportResponse } from "@payspec/runtime";
+import {
+  examples,
+  type HiPayEcrHandlers,
+  hipayAuthenticator,
+  registerHiPayEcr,
+  rejectHiPay,
+} from "@payspec/hipay-ecr-server";
+import type { CheckResponse, ConnectorError, PaymentRequest } from "@payspec/hipay-ecr-types";
+import {
+  AbortedError,
+  AuthError,
+  TransportError,
+  type TransportRequest,
+  type TransportResponse,
+} from "@payspec/runtime";
 import fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HiPayEcrApiError, HiPayEcrClient, hipayAuth } from "../src/index.js";
@@ -13,7 +25,7 @@ const credentials = { login: "log", password: "pwd" };
 /** The spec's first @opExample of an operation, and its success answer (the body of its 200). */
 function seed<I, B>(list: readonly { input: I; status: number; response?: B | undefined }[]) {
   const [example] = list;
-  if (!example || example.status !== 200) throw new Error("the spec has no success example here");
+  if (example?.status !== 200) throw new Error("the spec has no success example here");
   return { input: example.input, answer: example.response as Exclude<B, ConnectorError> };
 }
 const { input: payInput, answer: paid } = seed(examples.paymentPay);
@@ -59,7 +71,8 @@ describe("against a connector on loopback", () => {
     const handlers: HiPayEcrHandlers = {
       // Holds a payment open until the test releases it: the customer is still at the terminal.
       paymentPay: async (input) => {
-        if (input.body.orderId === "Order_busy") return { status: 409, body: { status: "Error", error: "A transaction is already in progress" } };
+        if (input.body.orderId === "Order_busy")
+          return { status: 409, body: { status: "Error", error: "A transaction is already in progress" } };
         markArrived();
         await new Promise<void>((resolve) => {
           release = resolve;
@@ -71,7 +84,10 @@ describe("against a connector on loopback", () => {
         return { status: 503, body: { status: "Error", error: "The terminal does not answer on /dev/ttyUSB0" } };
       },
       maintenanceStop: () => ({ status: 200 }),
-      maintenanceReset: () => ({ status: 409, body: { status: "Error", error: "A transaction is already in progress" } }),
+      maintenanceReset: () => ({
+        status: 409,
+        body: { status: "Error", error: "A transaction is already in progress" },
+      }),
       // The spec's own answers.
       maintenanceVersion: () => ({ status: 200, body: seed(examples.maintenanceVersion).answer }),
       maintenanceConfig: () => ({ status: 200, body: seed(examples.maintenanceConfig).answer }),
@@ -101,12 +117,19 @@ describe("against a connector on loopback", () => {
   });
 
   it("turns a 503 into HiPayEcrApiError after retrying the maintenance read", async () => {
-    const client = new HiPayEcrClient({ baseUrl, auth: hipayAuth(credentials), retry: { ...noRetryWait, maxAttempts: 2 } });
+    const client = new HiPayEcrClient({
+      baseUrl,
+      auth: hipayAuth(credentials),
+      retry: { ...noRetryWait, maxAttempts: 2 },
+    });
     cancelCalls = 0;
     const error = await client.maintenanceCancel({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HiPayEcrApiError);
     expect((error as HiPayEcrApiError).status).toBe(503);
-    expect((error as HiPayEcrApiError).body).toEqual({ status: "Error", error: "The terminal does not answer on /dev/ttyUSB0" });
+    expect((error as HiPayEcrApiError).body).toEqual({
+      status: "Error",
+      error: "The terminal does not answer on /dev/ttyUSB0",
+    });
     expect(cancelCalls).toBe(2);
   });
 
@@ -179,7 +202,11 @@ describe("hipayAuth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD protect
 
   it("encodes a non-ASCII password as UTF-8 (RFC 7617 §2.1)", async () => {
     const { sent, transport } = countingTransport([jsonAnswer(checked)]);
-    const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth({ login: "log", password: "pässwörd" }) });
+    const client = new HiPayEcrClient({
+      baseUrl: "http://localhost:8080",
+      transport,
+      auth: hipayAuth({ login: "log", password: "pässwörd" }),
+    });
     await client.maintenanceCheck({});
     const encoded = String(sent[0]?.headers.authorization).slice("Basic ".length);
     expect(Buffer.from(encoded, "base64").toString("utf8")).toBe("log:pässwörd");
@@ -196,7 +223,12 @@ describe("hipayAuth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD protect
 describe("retries (a payment is never sent twice: a lost answer could mean a second charge)", () => {
   it("does not retry POST / (payment) after a 503", async () => {
     const { sent, transport } = countingTransport([unreachable, jsonAnswer(paid)]);
-    const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth(credentials), retry: noRetryWait });
+    const client = new HiPayEcrClient({
+      baseUrl: "http://localhost:8080",
+      transport,
+      auth: hipayAuth(credentials),
+      retry: noRetryWait,
+    });
     const error = await client.paymentPay({ body: payment }).catch((e: unknown) => e);
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(HiPayEcrApiError);
@@ -210,7 +242,12 @@ describe("retries (a payment is never sent twice: a lost answer could mean a sec
       sent.push(request);
       throw new TransportError("connection reset", { retryable: true });
     };
-    const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth(credentials), retry: noRetryWait });
+    const client = new HiPayEcrClient({
+      baseUrl: "http://localhost:8080",
+      transport,
+      auth: hipayAuth(credentials),
+      retry: noRetryWait,
+    });
     await expect(client.paymentPay({ body: payment })).rejects.toBeInstanceOf(TransportError);
     expect(sent).toHaveLength(1);
   });
@@ -224,7 +261,12 @@ describe("retries (a payment is never sent twice: a lost answer could mean a sec
   ] as const)("retries GET %s after a 503 (terminal unreachable)", async (op, path) => {
     const answer = op === "maintenanceCancel" ? { status: 200, headers: {}, body: "" } : jsonAnswer(checked);
     const { sent, transport } = countingTransport([unreachable, answer]);
-    const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth(credentials), retry: noRetryWait });
+    const client = new HiPayEcrClient({
+      baseUrl: "http://localhost:8080",
+      transport,
+      auth: hipayAuth(credentials),
+      retry: noRetryWait,
+    });
     await client[op]({});
     expect(sent).toHaveLength(2);
     expect(sent.map((r) => r.url)).toEqual([`http://localhost:8080${path}`, `http://localhost:8080${path}`]);
@@ -233,7 +275,12 @@ describe("retries (a payment is never sent twice: a lost answer could mean a sec
 
   it("does not retry a maintenance call answered 409 (busy is not transient by the clock)", async () => {
     const { sent, transport } = countingTransport([busy, jsonAnswer(checked)]);
-    const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth(credentials), retry: noRetryWait });
+    const client = new HiPayEcrClient({
+      baseUrl: "http://localhost:8080",
+      transport,
+      auth: hipayAuth(credentials),
+      retry: noRetryWait,
+    });
     await expect(client.maintenanceCheck({})).rejects.toBeInstanceOf(HiPayEcrApiError);
     expect(sent).toHaveLength(1);
   });

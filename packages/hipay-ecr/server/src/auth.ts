@@ -33,7 +33,8 @@ export function hipayAuthenticator(credentials: HiPayCredentials): HiPayAuthenti
     if (header === undefined || header === "") {
       return { kind: "unauthorized", message: "HTTP Basic credentials are required." };
     }
-    if (!checkBasicAuth(header, expected)) return { kind: "unauthorized", message: "The credentials were not accepted." };
+    if (!checkBasicAuth(header, expected))
+      return { kind: "unauthorized", message: "The credentials were not accepted." };
     return undefined;
   };
 }

@@ -54,7 +54,11 @@ const KEY_LIKE = /^[A-Za-z0-9_.-]{1,64}$/;
 const DIGITS = /^[0-9]{1,9}$/;
 
 /** Problems of the generated validator, put on the line of the key they are about. */
-function validatorProblems(value: unknown, lineOf: ReadonlyMap<string, number>, skip: ReadonlySet<string>): ConfigTxtProblem[] {
+function validatorProblems(
+  value: unknown,
+  lineOf: ReadonlyMap<string, number>,
+  skip: ReadonlySet<string>,
+): ConfigTxtProblem[] {
   const result = validateConnectorConfig.check(value);
   if (result.valid) return [];
   const out: ConfigTxtProblem[] = [];

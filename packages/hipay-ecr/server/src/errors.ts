@@ -38,6 +38,7 @@ function describeIssues(issues: readonly { path: string; message: string }[]): s
 export function rejectHiPay(reason: RejectReason, _op?: OperationDescriptor): Reply<number, ConnectorError> {
   const error = reason.kind === "invalid" ? describeIssues(reason.issues) : reason.message;
   const reply: Reply<number, ConnectorError> = { status: REJECT_STATUS[reason.kind], body: { status: "Error", error } };
-  if (reason.kind === "unauthorized") reply.headers = { "www-authenticate": `Basic realm="${HIPAY_REALM}", charset="UTF-8"` };
+  if (reason.kind === "unauthorized")
+    reply.headers = { "www-authenticate": `Basic realm="${HIPAY_REALM}", charset="UTF-8"` };
   return reply;
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { hipayAuthenticator, operations } from "../src/index.js";
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, "utf8").toString("base64")}`;
-const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as unknown as FastifyRequest;
+const request = (authorization?: string) =>
+  ({ headers: authorization === undefined ? {} : { authorization } }) as unknown as FastifyRequest;
 const op = operations.maintenanceCheck;
 
 describe("hipayAuthenticator", () => {
@@ -16,7 +17,10 @@ describe("hipayAuthenticator", () => {
   });
 
   it("refuses a missing header with a message that asks for credentials", () => {
-    expect(check(request(), op, undefined)).toEqual({ kind: "unauthorized", message: "HTTP Basic credentials are required." });
+    expect(check(request(), op, undefined)).toEqual({
+      kind: "unauthorized",
+      message: "HTTP Basic credentials are required.",
+    });
   });
 
   it.each([
@@ -28,7 +32,10 @@ describe("hipayAuthenticator", () => {
     ["not base64", "Basic ***"],
     ["Bearer", "Bearer abc"],
   ])("refuses %s with one message that does not say which part was wrong", (_name, header) => {
-    expect(check(request(header), op, undefined)).toEqual({ kind: "unauthorized", message: "The credentials were not accepted." });
+    expect(check(request(header), op, undefined)).toEqual({
+      kind: "unauthorized",
+      message: "The credentials were not accepted.",
+    });
   });
 
   it("splits at the first colon: a password may contain ':' (RFC 7617 §2)", () => {

@@ -81,7 +81,11 @@ describe("parseConfigTxt", () => {
 
   it("reports a key set twice with both lines", () => {
     const error = problemsOf(`${linuxTxt}LOCAL_PORT=9090\n`);
-    expect(error.problems).toContainEqual({ line: 8, key: "LOCAL_PORT", message: "LOCAL_PORT is already set on line 2" });
+    expect(error.problems).toContainEqual({
+      line: 8,
+      key: "LOCAL_PORT",
+      message: "LOCAL_PORT is already set on line 2",
+    });
   });
 
   it("reports every missing key", () => {
@@ -121,14 +125,25 @@ describe("parseConfigTxt", () => {
   });
 
   it("lists every problem at once, in line order, missing keys last", () => {
-    const text = ["LOCAL_PORT=abc", "oops", "UPDATE_TIME=25:00", "SERIAL_PORT=COM8", "TERMINAL_MANAGER_LOGIN=log", "TERMINAL_MANAGER_PWD=pwd", "HIPAY_LOGIN=x"].join("\n");
+    const text = [
+      "LOCAL_PORT=abc",
+      "oops",
+      "UPDATE_TIME=25:00",
+      "SERIAL_PORT=COM8",
+      "TERMINAL_MANAGER_LOGIN=log",
+      "TERMINAL_MANAGER_PWD=pwd",
+      "HIPAY_LOGIN=x",
+    ].join("\n");
     const error = problemsOf(text);
     expect(error.problems.map((p) => p.line ?? p.message)).toEqual([1, 2, 3, "missing key HIPAY_PWD"]);
     expect(error.message.split("\n")).toHaveLength(5);
   });
 
   it("never puts a secret value in its message", () => {
-    const text = withLine("HIPAY_PWD", "HIPAY_PWD=").replace("TERMINAL_MANAGER_PWD=pwd", "TERMINAL_MANAGER_PWD=s3cret-pwd\nTERMINAL_MANAGER_PWD=s3cret-pwd");
+    const text = withLine("HIPAY_PWD", "HIPAY_PWD=").replace(
+      "TERMINAL_MANAGER_PWD=pwd",
+      "TERMINAL_MANAGER_PWD=s3cret-pwd\nTERMINAL_MANAGER_PWD=s3cret-pwd",
+    );
     const error = problemsOf(text);
     expect(error.message).not.toContain("s3cret");
   });
@@ -140,7 +155,9 @@ describe("formatConfigTxt", () => {
   });
 
   it("writes CRLF line ends for the Windows connector", () => {
-    expect(formatConfigTxt(windows, { eol: "\r\n" })).toBe(`SERIAL_PORT=COM8\r\n${linuxTxt.split("\n").slice(1, -1).join("\r\n")}\r\n`);
+    expect(formatConfigTxt(windows, { eol: "\r\n" })).toBe(
+      `SERIAL_PORT=COM8\r\n${linuxTxt.split("\n").slice(1, -1).join("\r\n")}\r\n`,
+    );
   });
 
   it("reads back what it writes (both seed examples)", () => {
@@ -155,7 +172,9 @@ describe("formatConfigTxt", () => {
   });
 
   it("refuses a value with spaces at either end (they would not read back)", () => {
-    expect(() => formatConfigTxt({ ...linux, TERMINAL_MANAGER_PWD: " pwd" })).toThrow(/TERMINAL_MANAGER_PWD may not start or end with a space/);
+    expect(() => formatConfigTxt({ ...linux, TERMINAL_MANAGER_PWD: " pwd" })).toThrow(
+      /TERMINAL_MANAGER_PWD may not start or end with a space/,
+    );
   });
 
   it("refuses a config the spec refuses, and an unknown key", () => {

@@ -13,7 +13,7 @@ const authorization = `Basic ${Buffer.from("log:pwd").toString("base64")}`;
 /** The spec's first @opExample of an operation, and its success answer (the body of its 200). */
 function seed<I, B>(list: readonly { input: I; status: number; response?: B | undefined }[]) {
   const [example] = list;
-  if (!example || example.status !== 200) throw new Error("the spec has no success example here");
+  if (example?.status !== 200) throw new Error("the spec has no success example here");
   return { input: example.input, answer: example.response as Exclude<B, ConnectorError> };
 }
 const { input: payInput, answer: paid } = seed(examples.paymentPay);
@@ -50,7 +50,11 @@ beforeAll(async () => {
     maintenanceTlc: list("maintenanceTlc", seed(examples.maintenanceTlc).answer),
     maintenanceCheck: list("maintenanceCheck", seed(examples.maintenanceCheck).answer),
   };
-  await registerHiPayEcr(app, handlers, { reject: rejectHiPay, authenticate: hipayAuthenticator(credentials), bodyLimit: 64 * 1024 });
+  await registerHiPayEcr(app, handlers, {
+    reject: rejectHiPay,
+    authenticate: hipayAuthenticator(credentials),
+    bodyLimit: 64 * 1024,
+  });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -59,7 +63,12 @@ beforeEach(() => {
 });
 
 function pay(body: string, headers: Record<string, string> = {}) {
-  return app.inject({ method: "POST", url: "/", headers: { authorization, "content-type": "application/json", ...headers }, payload: body });
+  return app.inject({
+    method: "POST",
+    url: "/",
+    headers: { authorization, "content-type": "application/json", ...headers },
+    payload: body,
+  });
 }
 
 /** The answer is a ConnectorError with `status`, served as JSON, and no handler ran. */
@@ -119,7 +128,10 @@ describe("400: a payment request the spec refuses (seed, REQUEST table)", () => 
   });
 
   it("refuses customData with a nested object (only Bool, Int, Float and String values)", async () => {
-    const body = expectRefusal(await pay(JSON.stringify({ ...payment, customData: { shop: "Opera", nested: { a: 1 } } })), 400);
+    const body = expectRefusal(
+      await pay(JSON.stringify({ ...payment, customData: { shop: "Opera", nested: { a: 1 } } })),
+      400,
+    );
     expect(body.error).toContain("/body/customData/nested");
   });
 
@@ -159,7 +171,10 @@ describe("400: a payment request the spec refuses (seed, REQUEST table)", () => 
 
 describe("415, 413, 404: requests the connector does not serve", () => {
   it("answers 415 to a payment that is not application/json", async () => {
-    const body = expectRefusal(await pay("amount=100&orderId=Order_1", { "content-type": "application/x-www-form-urlencoded" }), 415);
+    const body = expectRefusal(
+      await pay("amount=100&orderId=Order_1", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+    );
     expect(body.error).toContain("application/json");
   });
 
@@ -168,7 +183,12 @@ describe("415, 413, 404: requests the connector does not serve", () => {
   });
 
   it("answers 415 to a payment body without a Content-Type", async () => {
-    const res = await app.inject({ method: "POST", url: "/", headers: { authorization }, payload: JSON.stringify(payment) });
+    const res = await app.inject({
+      method: "POST",
+      url: "/",
+      headers: { authorization },
+      payload: JSON.stringify(payment),
+    });
     expectRefusal(res, 415);
   });
 
@@ -230,18 +250,32 @@ describe("401: HTTP Basic auth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_
       ["GET", "/tlc"],
       ["GET", "/check"],
     ] as const) {
-      const res = await app.inject({ method, url, headers: { "content-type": "application/json" }, payload: method === "POST" ? JSON.stringify(payment) : undefined });
+      const res = await app.inject({
+        method,
+        url,
+        headers: { "content-type": "application/json" },
+        payload: method === "POST" ? JSON.stringify(payment) : undefined,
+      });
       expectRefusal(res, 401);
     }
   });
 
   it("checks credentials before the body: a bad body without credentials is a 401, not a 400", async () => {
-    const res = await app.inject({ method: "POST", url: "/", headers: { "content-type": "application/json" }, payload: "{not json" });
+    const res = await app.inject({
+      method: "POST",
+      url: "/",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
     expectRefusal(res, 401);
   });
 
   it("accepts the scheme name in any case (RFC 9110 §11.1)", async () => {
-    const res = await app.inject({ method: "GET", url: "/check", headers: { authorization: `basic ${Buffer.from("log:pwd").toString("base64")}` } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/check",
+      headers: { authorization: `basic ${Buffer.from("log:pwd").toString("base64")}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(calls).toEqual(["maintenanceCheck"]);
   });

@@ -53,6 +53,12 @@ export type {
   VersionResponse,
 } from "./gen/index.gen.js";
 // Closed enums are values too (`Currency.EUR`).
-export { ConcertControl, Currency } from "./gen/index.gen.js";
 // Layouts of the Concert fixed-width frames (field order, widths, padding), for the runtime's frame codec.
-export { ConcertAnswerFrame, ConcertRequestFrame, type FrameField, type FrameLayout } from "./gen/index.gen.js";
+export {
+  ConcertAnswerFrame,
+  ConcertControl,
+  ConcertRequestFrame,
+  Currency,
+  type FrameField,
+  type FrameLayout,
+} from "./gen/index.gen.js";

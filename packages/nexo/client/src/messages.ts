@@ -4,9 +4,9 @@
  * the header is derived from the body's kind and never written by hand.
  */
 import {
-  type MessageHeader,
   MessageCategoryType,
   MessageClassType,
+  type MessageHeader,
   MessageType,
   type NexoRequestMessage,
   type NexoResponseMessage,
@@ -114,7 +114,8 @@ export function nexoResponse<K extends NexoResponseKind>(
  * Swedbank Pay suggests starting at the login's time as HHMMSS, the default.
  */
 export function serviceIdSequence(first: number = hhmmss(new Date())): () => string {
-  if (!Number.isSafeInteger(first) || first < 0) throw new RangeError(`first ServiceID must be a whole number ≥ 0, got ${first}`);
+  if (!Number.isSafeInteger(first) || first < 0)
+    throw new RangeError(`first ServiceID must be a whole number ≥ 0, got ${first}`);
   let next = first % SERVICE_ID_SPACE;
   return () => {
     const id = String(next);
@@ -143,7 +144,15 @@ export class NexoSession {
   }
 
   /** A request of this session with the next ServiceID. */
-  request<K extends NexoRequestKind>(kind: K, body: NonNullable<SaleToPOIRequest[K]>, options: { DeviceID?: string } = {}): NexoRequestMessage {
-    return nexoRequest({ SaleID: this.SaleID, POIID: this.POIID, ServiceID: this.nextServiceID(), ...options }, kind, body);
+  request<K extends NexoRequestKind>(
+    kind: K,
+    body: NonNullable<SaleToPOIRequest[K]>,
+    options: { DeviceID?: string } = {},
+  ): NexoRequestMessage {
+    return nexoRequest(
+      { SaleID: this.SaleID, POIID: this.POIID, ServiceID: this.nextServiceID(), ...options },
+      kind,
+      body,
+    );
   }
 }

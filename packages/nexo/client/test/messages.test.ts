@@ -30,7 +30,11 @@ describe("nexoRequest: MessageCategory + MessageType name the body element", () 
     ["EventNotification", "Event", "Event", "Notification"],
   ] as const)("%s has MessageClass %s, MessageCategory %s, MessageType %s", (kind, cls, category, type) => {
     const m = nexoRequest({ ...ids, ServiceID: "7" }, kind, {} as never);
-    expect(m.SaleToPOIRequest.MessageHeader).toMatchObject({ MessageClass: cls, MessageCategory: category, MessageType: type });
+    expect(m.SaleToPOIRequest.MessageHeader).toMatchObject({
+      MessageClass: cls,
+      MessageCategory: category,
+      MessageType: type,
+    });
     expect(Object.keys(m.SaleToPOIRequest)).toEqual(["MessageHeader", kind]);
   });
 
@@ -62,10 +66,20 @@ describe("nexoRequest: MessageCategory + MessageType name the body element", () 
 describe("nexoResponse echoes the request's MessageHeader with MessageType Response", () => {
   it("answers a PrintRequest", () => {
     const print = nexoRequest({ ...ids, ServiceID: "6", DeviceID: "103" }, "PrintRequest", {
-      PrintOutput: { DocumentQualifier: "CashierReceipt", ResponseMode: "PrintEnd", OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "receipt" }] } },
+      PrintOutput: {
+        DocumentQualifier: "CashierReceipt",
+        ResponseMode: "PrintEnd",
+        OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "receipt" }] },
+      },
     });
-    const answer = nexoResponse(print, "PrintResponse", { DocumentQualifier: "CashierReceipt", Response: { Result: "Success" } });
-    expect(answer.SaleToPOIResponse.MessageHeader).toEqual({ ...print.SaleToPOIRequest.MessageHeader, MessageType: "Response" });
+    const answer = nexoResponse(print, "PrintResponse", {
+      DocumentQualifier: "CashierReceipt",
+      Response: { Result: "Success" },
+    });
+    expect(answer.SaleToPOIResponse.MessageHeader).toEqual({
+      ...print.SaleToPOIRequest.MessageHeader,
+      MessageType: "Response",
+    });
     expect(validateNexoResponseMessage(answer), JSON.stringify(validateNexoResponseMessage.errors)).toBe(true);
   });
 });
@@ -111,7 +125,12 @@ describe("a login and a payment against a terminal, over XML or JSON", () => {
           const request = input.body.SaleToPOIRequest;
           const header = { ...request.MessageHeader, MessageType: "Response" as const };
           if (request.LoginRequest) {
-            return { status: 200, body: { SaleToPOIResponse: { MessageHeader: header, LoginResponse: { Response: { Result: "Success" } } } } };
+            return {
+              status: 200,
+              body: {
+                SaleToPOIResponse: { MessageHeader: header, LoginResponse: { Response: { Result: "Success" } } },
+              },
+            };
           }
           return {
             status: 200,
@@ -155,7 +174,11 @@ describe("a login and a payment against a terminal, over XML or JSON", () => {
 
     const paid = await client.terminalSend({ body: session.request("PaymentRequest", payment) });
     expect(paid?.SaleToPOIResponse.PaymentResponse?.Response.Result).toBe("Success");
-    expect(paid?.SaleToPOIResponse.MessageHeader).toMatchObject({ MessageCategory: "Payment", MessageType: "Response", ServiceID: "2" });
+    expect(paid?.SaleToPOIResponse.MessageHeader).toMatchObject({
+      MessageCategory: "Payment",
+      MessageType: "Response",
+      ServiceID: "2",
+    });
 
     expect(sent.map((r) => r.headers["content-type"])).toEqual(["application/xml", "application/xml"]);
     expect(String(sent[1]?.body)).toMatch(/^<\?xml[^>]*\?><SaleToPOIRequest><MessageHeader [^>]*ServiceID="2"/);

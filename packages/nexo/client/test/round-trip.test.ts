@@ -1,13 +1,7 @@
 // Every nexo example, client → loopback HTTP → server and back, for both roles (the terminal
 // the POS calls, the POS listener the terminal calls) and both encodings: XML (Swedbank Pay PAX,
 // the generated client's default) and JSON (Adyen Terminal API style).
-import {
-  examples,
-  operations,
-  registerNexoPosListener,
-  registerNexoTerminal,
-  rejectNexo,
-} from "@payspec/nexo-server";
+import { examples, operations, registerNexoPosListener, registerNexoTerminal, rejectNexo } from "@payspec/nexo-server";
 import { describeRoundTrip } from "@payspec/specs/round-trip";
 import fastify from "fastify";
 import { NexoClient, type PosListenerReceiveInput, type TerminalSendInput } from "../src/index.js";

@@ -6,6 +6,8 @@
  * cannot be answered in nexo gets an HTTP error, with the spec's NexoErrorMessage body
  * (specs/nexo/errors.tsp): 400, 401, 404, 413, 415, and 500 as a last resort.
  */
+
+import { randomUUID } from "node:crypto";
 import type {
   ErrorConditionType,
   MessageHeader,
@@ -24,7 +26,6 @@ import {
 } from "@payspec/nexo-validators";
 import type { OperationDescriptor, ValidationIssue } from "@payspec/runtime";
 import type { RejectReason, Reply } from "@payspec/runtime/server";
-import { randomUUID } from "node:crypto";
 
 /** HTTP status and nexo ErrorCondition of each refusal that cannot be answered in nexo. */
 const httpAnswer: Record<RejectReason["kind"], { status: number; condition: ErrorConditionType }> = {
@@ -51,7 +52,10 @@ export interface NexoRejectOptions {
   now?: () => Date;
 }
 
-export type NexoReject = (reason: RejectReason, op?: OperationDescriptor) => Reply<number, NexoResponseMessage | NexoErrorMessage>;
+export type NexoReject = (
+  reason: RejectReason,
+  op?: OperationDescriptor,
+) => Reply<number, NexoResponseMessage | NexoErrorMessage>;
 
 /** Builds the `reject` option of registerNexoTerminal / registerNexoPosListener. */
 export function createNexoReject(options: NexoRejectOptions = {}): NexoReject {
@@ -76,7 +80,10 @@ export function createNexoReject(options: NexoRejectOptions = {}): NexoReject {
 export const rejectNexo: NexoReject = createNexoReject();
 
 function errorReply(status: number, condition: ErrorConditionType, text: string): Reply<number, NexoErrorMessage> {
-  return { status, body: { Response: { Result: "Failure", ErrorCondition: condition, AdditionalResponse: readable(text) } } };
+  return {
+    status,
+    body: { Response: { Result: "Failure", ErrorCondition: condition, AdditionalResponse: readable(text) } },
+  };
 }
 
 /** `/body/SaleToPOIRequest/PaymentRequest/PaymentTransaction: missing ...; ...`, without the transport's `/body` prefix. */
@@ -110,7 +117,13 @@ type ResponseKind = Exclude<keyof SaleToPOIResponse, "MessageHeader">;
  * What nexo requires a response to repeat (SaleData, DocumentQualifier, the device) comes from
  * the request; undefined when the request lacks it, and the refusal becomes an HTTP 400.
  */
-const failureBodies: { [K in ResponseKind]: (request: Record<string, unknown> | undefined, response: Response, ctx: FailureContext) => SaleToPOIResponse[K] | undefined } = {
+const failureBodies: {
+  [K in ResponseKind]: (
+    request: Record<string, unknown> | undefined,
+    response: Response,
+    ctx: FailureContext,
+  ) => SaleToPOIResponse[K] | undefined;
+} = {
   LoginResponse: (_r, Response) => ({ Response }),
   LogoutResponse: (_r, Response) => ({ Response }),
   TransactionStatusResponse: (_r, Response) => ({ Response }),
@@ -118,7 +131,8 @@ const failureBodies: { [K in ResponseKind]: (request: Record<string, unknown> | 
   PaymentResponse: (request, Response, ctx) => {
     const sale = field(request, "SaleData");
     const saleTransaction = field(sale, "SaleTransactionID");
-    if (!validateTransactionIdentification(saleTransaction) || validateTransactionIdentification.warnings.length > 0) return undefined;
+    if (!validateTransactionIdentification(saleTransaction) || validateTransactionIdentification.warnings.length > 0)
+      return undefined;
     return {
       Response,
       SaleData: { SaleTransactionID: saleTransaction },
@@ -127,7 +141,8 @@ const failureBodies: { [K in ResponseKind]: (request: Record<string, unknown> | 
   },
   PrintResponse: (request, Response) => {
     const qualifier = field(field(request, "PrintOutput"), "DocumentQualifier");
-    if (!validateDocumentQualifierType(qualifier) || validateDocumentQualifierType.warnings.length > 0) return undefined;
+    if (!validateDocumentQualifierType(qualifier) || validateDocumentQualifierType.warnings.length > 0)
+      return undefined;
     return { DocumentQualifier: qualifier, Response };
   },
   InputResponse: (request, Response) => {
@@ -152,7 +167,8 @@ function deviceOf(value: unknown) {
 }
 
 function field(value: unknown, name: string): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, name)) return undefined;
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, name))
+    return undefined;
   return (value as Record<string, unknown>)[name];
 }
 
@@ -164,7 +180,7 @@ function field(value: unknown, name: string): unknown {
 function nexoFailure(body: unknown, text: string, ctx: FailureContext): NexoResponseMessage | undefined {
   const request = field(body, "SaleToPOIRequest") as Partial<SaleToPOIRequest> | undefined;
   const header = field(request, "MessageHeader") as Partial<MessageHeader> | undefined;
-  if (!header || header.MessageType !== "Request" || typeof header.MessageCategory !== "string") return undefined;
+  if (header?.MessageType !== "Request" || typeof header.MessageCategory !== "string") return undefined;
   const kind = `${header.MessageCategory}Response`;
   if (!Object.hasOwn(failureBodies, kind)) return undefined;
   const response: Response = { Result: "Failure", ErrorCondition: "MessageFormat", AdditionalResponse: text };

@@ -1,13 +1,7 @@
 // Public API of @payspec/nexo-server: the generated fastify plugins (terminal role and POS
 // listener role), operation table, XML layouts and examples, plus the handwritten nexo refusals.
-export {
-  examples,
-  operations,
-  registerNexoPosListener,
-  registerNexoTerminal,
-  validateRequestBody,
-  xmlShapes,
-} from "./gen/index.gen.js";
+
+export { createNexoReject, type NexoReject, type NexoRejectOptions, rejectNexo } from "./errors.js";
 export type {
   NexoHandlers,
   NexoServerOptions,
@@ -17,7 +11,14 @@ export type {
   TerminalSendInput,
   TerminalSendReply,
 } from "./gen/index.gen.js";
-export { createNexoReject, type NexoReject, type NexoRejectOptions, rejectNexo } from "./errors.js";
+export {
+  examples,
+  operations,
+  registerNexoPosListener,
+  registerNexoTerminal,
+  validateRequestBody,
+  xmlShapes,
+} from "./gen/index.gen.js";
 export {
   createNexoTerminalSimulator,
   DECLINE_AMOUNTS,

@@ -87,7 +87,8 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
       Response: {
         Result: "Failure",
         ErrorCondition: "MessageFormat",
-        AdditionalResponse: '/SaleToPOIRequest/PaymentRequest/PaymentTransaction: missing required property "PaymentTransaction"',
+        AdditionalResponse:
+          '/SaleToPOIRequest/PaymentRequest/PaymentTransaction: missing required property "PaymentTransaction"',
       },
       SaleData: saleData,
       POIData: { POITransactionID: { TransactionID: "R-1", TimeStamp: "2024-01-02T03:04:05.000Z" } },
@@ -104,7 +105,9 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/xml/);
     expect(res.body).toMatch(/^<\?xml[^>]*\?><SaleToPOIResponse><MessageHeader [^>]*MessageType="Response"/);
     expect(res.body).toContain('<Response Result="Failure" ErrorCondition="MessageFormat">');
-    const body = expectValidResponse(decodeBody("xml", res.body, xmlShapes, "NexoResponseMessage", "SaleToPOIResponse"));
+    const body = expectValidResponse(
+      decodeBody("xml", res.body, xmlShapes, "NexoResponseMessage", "SaleToPOIResponse"),
+    );
     expect(body.SaleToPOIResponse.MessageHeader).toEqual({ ...header, MessageType: "Response" });
   });
 
@@ -123,21 +126,40 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
   });
 
   it("does not repeat a ProtocolVersion other than 3.1 in the answer (the header is lenient, the answer strict)", async () => {
-    const m = { SaleToPOIRequest: { MessageHeader: { ...header, ProtocolVersion: "3.0", MessageCategory: "Login" }, LoginRequest: {} } };
+    const m = {
+      SaleToPOIRequest: {
+        MessageHeader: { ...header, ProtocolVersion: "3.0", MessageCategory: "Login" },
+        LoginRequest: {},
+      },
+    };
     const res = await post(JSON.stringify(m));
     expect(res.statusCode).toBe(200);
     const body = expectValidResponse(json(res));
     const { ProtocolVersion: _v, ...rest } = header;
-    expect(body.SaleToPOIResponse.MessageHeader).toEqual({ ...rest, MessageCategory: "Login", MessageType: "Response" });
-    expect(body.SaleToPOIResponse.LoginResponse?.Response).toMatchObject({ Result: "Failure", ErrorCondition: "MessageFormat" });
+    expect(body.SaleToPOIResponse.MessageHeader).toEqual({
+      ...rest,
+      MessageCategory: "Login",
+      MessageType: "Response",
+    });
+    expect(body.SaleToPOIResponse.LoginResponse?.Response).toMatchObject({
+      Result: "Failure",
+      ErrorCondition: "MessageFormat",
+    });
   });
 
   it("answers 400 MessageFormat when the ServiceID to echo is over 10 characters", async () => {
-    const m = { SaleToPOIRequest: { ...paymentWithoutAmounts.SaleToPOIRequest, MessageHeader: { ...header, ServiceID: "12345678901" } } };
+    const m = {
+      SaleToPOIRequest: {
+        ...paymentWithoutAmounts.SaleToPOIRequest,
+        MessageHeader: { ...header, ServiceID: "12345678901" },
+      },
+    };
     const res = await post(JSON.stringify(m));
     expect(res.statusCode).toBe(400);
     const body = expectErrorBody(json(res), "MessageFormat");
-    expect(body.Response.AdditionalResponse).toContain("/SaleToPOIRequest/MessageHeader/ServiceID: must NOT have more than 10 characters");
+    expect(body.Response.AdditionalResponse).toContain(
+      "/SaleToPOIRequest/MessageHeader/ServiceID: must NOT have more than 10 characters",
+    );
   });
 
   it("answers 400 when there is no MessageHeader to echo", async () => {
@@ -153,7 +175,9 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
   });
 
   it("answers 400 for an invalid AbortRequest: nexo has no AbortResponse", async () => {
-    const m = { SaleToPOIRequest: { MessageHeader: { ...header, MessageCategory: "Abort" }, AbortRequest: { AbortReason: "x" } } };
+    const m = {
+      SaleToPOIRequest: { MessageHeader: { ...header, MessageCategory: "Abort" }, AbortRequest: { AbortReason: "x" } },
+    };
     const res = await post(JSON.stringify(m));
     expect(res.statusCode).toBe(400);
     expect(expectErrorBody(json(res), "MessageFormat").Response.AdditionalResponse).toContain("MessageReference");
@@ -178,7 +202,9 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
   });
 
   it("answers 400 for a __proto__ key and leaves Object.prototype alone", async () => {
-    const res = await post(`{"SaleToPOIRequest":{"MessageHeader":${JSON.stringify(header)},"__proto__":{"polluted":true}}}`);
+    const res = await post(
+      `{"SaleToPOIRequest":{"MessageHeader":${JSON.stringify(header)},"__proto__":{"polluted":true}}}`,
+    );
     expect(res.statusCode).toBe(400);
     expectErrorBody(json(res), "MessageFormat");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -203,7 +229,12 @@ describe("terminal role (registerNexoTerminal with rejectNexo)", () => {
   });
 
   it("answers 404 NotFound for another path", async () => {
-    const res = await app.inject({ method: "POST", url: "/EPASSaleToPOI/3.0", headers: { "content-type": "application/json" }, payload: "{}" });
+    const res = await app.inject({
+      method: "POST",
+      url: "/EPASSaleToPOI/3.0",
+      headers: { "content-type": "application/json" },
+      payload: "{}",
+    });
     expect(res.statusCode).toBe(404);
     expectErrorBody(json(res), "NotFound");
   });
@@ -253,16 +284,30 @@ describe("POS listener role (registerNexoPosListener with rejectNexo)", () => {
   afterAll(() => app.close());
 
   const post = (message: unknown) =>
-    app.inject({ method: "POST", url: path, headers: { "content-type": "application/json" }, payload: JSON.stringify(message) });
+    app.inject({
+      method: "POST",
+      url: path,
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify(message),
+    });
 
-  const device = (category: string, DeviceID: string) => ({ ...header, MessageClass: "Device", MessageCategory: category, DeviceID });
+  const device = (category: string, DeviceID: string) => ({
+    ...header,
+    MessageClass: "Device",
+    MessageCategory: category,
+    DeviceID,
+  });
 
   it("answers an InputRequest without InputCommand with InputResponse Failure for the device asked", async () => {
     const res = await post({
       SaleToPOIRequest: {
         MessageHeader: device("Input", "104"),
         InputRequest: {
-          DisplayOutput: { Device: "CashierDisplay", InfoQualify: "Display", OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "Signature OK?" }] } },
+          DisplayOutput: {
+            Device: "CashierDisplay",
+            InfoQualify: "Display",
+            OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "Signature OK?" }] },
+          },
           InputData: { Device: "CashierInput", InfoQualify: "Input" },
         },
       },
@@ -279,24 +324,42 @@ describe("POS listener role (registerNexoPosListener with rejectNexo)", () => {
 
   it("answers a PrintRequest without OutputContent with PrintResponse Failure for its DocumentQualifier", async () => {
     const res = await post({
-      SaleToPOIRequest: { MessageHeader: device("Print", "103"), PrintRequest: { PrintOutput: { DocumentQualifier: "CashierReceipt", ResponseMode: "PrintEnd" } } },
+      SaleToPOIRequest: {
+        MessageHeader: device("Print", "103"),
+        PrintRequest: { PrintOutput: { DocumentQualifier: "CashierReceipt", ResponseMode: "PrintEnd" } },
+      },
     });
     expect(res.statusCode).toBe(200);
     const body = expectValidResponse(res.json());
-    expect(body.SaleToPOIResponse.PrintResponse).toMatchObject({ DocumentQualifier: "CashierReceipt", Response: { Result: "Failure", ErrorCondition: "MessageFormat" } });
+    expect(body.SaleToPOIResponse.PrintResponse).toMatchObject({
+      DocumentQualifier: "CashierReceipt",
+      Response: { Result: "Failure", ErrorCondition: "MessageFormat" },
+    });
   });
 
   it("answers a DisplayRequest with a bad OutputContent with one Failure OutputResult per display", async () => {
     const res = await post({
       SaleToPOIRequest: {
         MessageHeader: device("Display", "101"),
-        DisplayRequest: { DisplayOutput: [{ Device: "CashierDisplay", InfoQualify: "Status", OutputContent: { OutputFormat: "Text", OutputText: "Present card" } }] },
+        DisplayRequest: {
+          DisplayOutput: [
+            {
+              Device: "CashierDisplay",
+              InfoQualify: "Status",
+              OutputContent: { OutputFormat: "Text", OutputText: "Present card" },
+            },
+          ],
+        },
       },
     });
     expect(res.statusCode).toBe(200);
     const body = expectValidResponse(res.json());
     expect(body.SaleToPOIResponse.DisplayResponse?.OutputResult).toEqual([
-      { Device: "CashierDisplay", InfoQualify: "Status", Response: expect.objectContaining({ Result: "Failure", ErrorCondition: "MessageFormat" }) },
+      {
+        Device: "CashierDisplay",
+        InfoQualify: "Status",
+        Response: expect.objectContaining({ Result: "Failure", ErrorCondition: "MessageFormat" }),
+      },
     ]);
   });
 
@@ -336,7 +399,11 @@ describe("rejectNexo for refusals before the body is read", () => {
   });
 
   it("keeps AdditionalResponse short when there are many issues", () => {
-    const issues = Array.from({ length: 50 }, (_, i) => ({ path: `/body/x/${i}`, message: "y".repeat(100), keyword: "type" }));
+    const issues = Array.from({ length: 50 }, (_, i) => ({
+      path: `/body/x/${i}`,
+      message: "y".repeat(100),
+      keyword: "type",
+    }));
     const reply = rejectNexo({ kind: "invalid", issues });
     expect(reply.status).toBe(400);
     const text = expectErrorBody(reply.body, "MessageFormat").Response.AdditionalResponse ?? "";
@@ -348,8 +415,17 @@ describe("rejectNexo for refusals before the body is read", () => {
 describe("authenticate hook refusals reach the client as 401", () => {
   it("answers 401 before the body is decoded", async () => {
     const app = fastify();
-    await registerNexoTerminal(app, { terminalSend: () => ({ status: 204 }) }, { reject: rejectNexo, authenticate: () => ({ kind: "unauthorized", message: "no token" }) });
-    const res = await app.inject({ method: "POST", url: path, headers: { "content-type": "application/json" }, payload: "{" });
+    await registerNexoTerminal(
+      app,
+      { terminalSend: () => ({ status: 204 }) },
+      { reject: rejectNexo, authenticate: () => ({ kind: "unauthorized", message: "no token" }) },
+    );
+    const res = await app.inject({
+      method: "POST",
+      url: path,
+      headers: { "content-type": "application/json" },
+      payload: "{",
+    });
     await app.close();
     expect(res.statusCode).toBe(401);
     expect(res.headers["www-authenticate"]).toBe('Basic realm="nexo"');

@@ -7,9 +7,9 @@ import fastify, { type FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   DECLINE_AMOUNTS,
+  type RunningNexoTerminalSimulator,
   registerNexoPosListener,
   rejectNexo,
-  type RunningNexoTerminalSimulator,
   type StartNexoTerminalSimulatorOptions,
   startNexoTerminalSimulator,
   xmlShapes,
@@ -28,7 +28,11 @@ interface Answer {
 }
 
 /** POSTs a nexo request to the terminal and decodes the answer; the answer must be valid per the spec. */
-async function post(url: string, message: NexoRequestMessage, options: { media?: Media; fault?: string } = {}): Promise<Answer> {
+async function post(
+  url: string,
+  message: NexoRequestMessage,
+  options: { media?: Media; fault?: string } = {},
+): Promise<Answer> {
   const media = options.media ?? "application/json";
   const encoding = media === "application/xml" ? "xml" : "json";
   const res = await fetch(url + PATH, {
@@ -93,13 +97,19 @@ function pos(saleId = "1") {
         },
       },
     }),
-    status: (): NexoRequestMessage => ({ SaleToPOIRequest: { MessageHeader: header("TransactionStatus"), TransactionStatusRequest: {} } }),
+    status: (): NexoRequestMessage => ({
+      SaleToPOIRequest: { MessageHeader: header("TransactionStatus"), TransactionStatusRequest: {} },
+    }),
     reversal: (transactionId: string, timeStamp: string): NexoRequestMessage => ({
       SaleToPOIRequest: {
         MessageHeader: header("Reversal"),
         ReversalRequest: {
           ReversalReason: "MerchantCancel",
-          OriginalPOITransaction: { SaleID: saleId, POIID, POITransactionID: { TransactionID: transactionId, TimeStamp: timeStamp } },
+          OriginalPOITransaction: {
+            SaleID: saleId,
+            POIID,
+            POITransactionID: { TransactionID: transactionId, TimeStamp: timeStamp },
+          },
         },
       },
     }),
@@ -119,12 +129,17 @@ beforeAll(async () => {
     {
       posListenerReceive: ({ body }) => {
         const display = body.SaleToPOIRequest.DisplayRequest;
-        if (display) received.push(display.DisplayOutput.map((o) => o.OutputContent.OutputText?.map((t) => t.Text).join("\n")).join("|"));
+        if (display)
+          received.push(
+            display.DisplayOutput.map((o) => o.OutputContent.OutputText?.map((t) => t.Text).join("\n")).join("|"),
+          );
         const event = body.SaleToPOIRequest.EventNotification;
         if (event) {
           notified.push({
             event: event.EventToNotify,
-            ...(event.MaintenanceRequiredFlag === undefined ? {} : { maintenanceRequired: event.MaintenanceRequiredFlag }),
+            ...(event.MaintenanceRequiredFlag === undefined
+              ? {}
+              : { maintenanceRequired: event.MaintenanceRequiredFlag }),
           });
         }
         return { status: 204 };
@@ -146,7 +161,13 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<StartNexoTerminalSimulatorOptions> = {}): Promise<RunningNexoTerminalSimulator> {
-  terminal = await startNexoTerminalSimulator({ host: "127.0.0.1", port: 0, poiId: POIID, posListenerUrl: listenerUrl, ...options });
+  terminal = await startNexoTerminalSimulator({
+    host: "127.0.0.1",
+    port: 0,
+    poiId: POIID,
+    posListenerUrl: listenerUrl,
+    ...options,
+  });
   return terminal;
 }
 
@@ -171,7 +192,12 @@ describe("login sessions", () => {
     const a = await post(t.url, pos().login());
     expect(a.body?.LoginResponse?.Response.Result).toBe("Success");
     expect(a.body?.LoginResponse?.POISystemData?.POIStatus?.GlobalStatus).toBe("OK");
-    expect(a.body?.MessageHeader).toMatchObject({ MessageCategory: "Login", MessageType: "Response", SaleID: "1", POIID });
+    expect(a.body?.MessageHeader).toMatchObject({
+      MessageCategory: "Login",
+      MessageType: "Response",
+      SaleID: "1",
+      POIID,
+    });
     expect(t.state.session?.saleId).toBe("1");
   });
 
@@ -222,7 +248,9 @@ describe("payments", () => {
     expect(payment.SaleData.SaleTransactionID.TransactionID).toBe("1703372");
     expect(payment.PaymentReceipt?.map((r) => r.DocumentQualifier)).toEqual(["CashierReceipt", "CustomerReceipt"]);
     const text = payment.PaymentReceipt?.[1]?.OutputContent.OutputText?.[0]?.Text ?? "";
-    expect(JSON.parse(Buffer.from(text, "base64").toString())).toMatchObject({ Cardholder: { Mandatory: { Payment: { TotalAmount: "10.00" } } } });
+    expect(JSON.parse(Buffer.from(text, "base64").toString())).toMatchObject({
+      Cardholder: { Mandatory: { Payment: { TotalAmount: "10.00" } } },
+    });
   });
 
   it("answers in XML when the POS sends XML", async () => {
@@ -234,14 +262,17 @@ describe("payments", () => {
     expect(a.body?.PaymentResponse?.PaymentResult?.AmountsResp?.AuthorizedAmount).toBe(25.5);
   });
 
-  it.each(Object.entries(DECLINE_AMOUNTS))("an amount ending in .%s is declined with Failure / its ErrorCondition", async (cents, outcome) => {
-    const t = await start();
-    const p = pos();
-    await post(t.url, p.login());
-    const a = await post(t.url, p.payment(Number(`12.${cents}`)));
-    expect(a.body?.PaymentResponse?.Response).toMatchObject({ Result: "Failure", ErrorCondition: outcome.condition });
-    expect(a.body?.PaymentResponse?.PaymentReceipt).toBeUndefined();
-  });
+  it.each(Object.entries(DECLINE_AMOUNTS))(
+    "an amount ending in .%s is declined with Failure / its ErrorCondition",
+    async (cents, outcome) => {
+      const t = await start();
+      const p = pos();
+      await post(t.url, p.login());
+      const a = await post(t.url, p.payment(Number(`12.${cents}`)));
+      expect(a.body?.PaymentResponse?.Response).toMatchObject({ Result: "Failure", ErrorCondition: outcome.condition });
+      expect(a.body?.PaymentResponse?.PaymentReceipt).toBeUndefined();
+    },
+  );
 
   it("the decline fault refuses the payment: Failure / Refusal", async () => {
     const t = await start();
@@ -268,7 +299,9 @@ describe("one service request at a time", () => {
     const first = post(t.url, p.payment(10));
     await untilPending(t);
     expect(response(await post(t.url, p.payment(20)))).toMatchObject({ Result: "Failure", ErrorCondition: "Busy" });
-    expect(response(await post(t.url, p.reversal("1", "2023-08-24T15:04:00.498Z")))).toMatchObject({ ErrorCondition: "Busy" });
+    expect(response(await post(t.url, p.reversal("1", "2023-08-24T15:04:00.498Z")))).toMatchObject({
+      ErrorCondition: "Busy",
+    });
     t.hurry();
     expect((await first).body?.PaymentResponse?.Response.Result).toBe("Success");
   });
@@ -327,8 +360,25 @@ describe("faults of the run plan and other messages", () => {
     await post(t.url, p.login());
     const display: NexoRequestMessage = {
       SaleToPOIRequest: {
-        MessageHeader: { ProtocolVersion: "3.1", MessageClass: "Device", MessageCategory: "Display", MessageType: "Request", ServiceID: "900", DeviceID: "1", SaleID: "1", POIID },
-        DisplayRequest: { DisplayOutput: [{ Device: "CustomerDisplay", InfoQualify: "Display", OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "Hi" }] } }] },
+        MessageHeader: {
+          ProtocolVersion: "3.1",
+          MessageClass: "Device",
+          MessageCategory: "Display",
+          MessageType: "Request",
+          ServiceID: "900",
+          DeviceID: "1",
+          SaleID: "1",
+          POIID,
+        },
+        DisplayRequest: {
+          DisplayOutput: [
+            {
+              Device: "CustomerDisplay",
+              InfoQualify: "Display",
+              OutputContent: { OutputFormat: "Text", OutputText: [{ Text: "Hi" }] },
+            },
+          ],
+        },
       },
     };
     expect((await post(t.url, display)).status).toBe(400);
@@ -365,7 +415,9 @@ describe("transaction status", () => {
     t.hurry();
     await t.settled();
     const a = await post(t.url, p.status());
-    expect(a.body?.TransactionStatusResponse?.RepeatedMessageResponse?.RepeatedResponseMessageBody.PaymentResponse?.Response).toEqual({
+    expect(
+      a.body?.TransactionStatusResponse?.RepeatedMessageResponse?.RepeatedResponseMessageBody.PaymentResponse?.Response,
+    ).toEqual({
       Result: "Success",
     });
   });
@@ -391,7 +443,9 @@ describe("reversal", () => {
     await post(t.url, p.login());
     const declined = await post(t.url, p.payment(10.51));
     const id = declined.body?.PaymentResponse?.POIData.POITransactionID ?? { TransactionID: "", TimeStamp: "" };
-    expect(response(await post(t.url, p.reversal(id.TransactionID, id.TimeStamp)))).toMatchObject({ ErrorCondition: "NotFound" });
+    expect(response(await post(t.url, p.reversal(id.TransactionID, id.TimeStamp)))).toMatchObject({
+      ErrorCondition: "NotFound",
+    });
     expect(response(await post(t.url, p.reversal("999", id.TimeStamp)))).toMatchObject({ ErrorCondition: "NotFound" });
   });
 });

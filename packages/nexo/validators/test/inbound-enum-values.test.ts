@@ -12,9 +12,23 @@ import {
   validateTransactionStatusResponse,
 } from "../src/index.js";
 
-const header = { MessageClass: "Event", MessageCategory: "Event", MessageType: "Notification", ServiceID: "20", SaleID: "1", POIID: "A-POIID" };
+const header = {
+  MessageClass: "Event",
+  MessageCategory: "Event",
+  MessageType: "Notification",
+  ServiceID: "20",
+  SaleID: "1",
+  POIID: "A-POIID",
+};
 const event = { TimeStamp: "2023-10-06T07:24:14.473+02:00", EventToNotify: "ShiftClosed" };
-const responseHeader = { MessageClass: "Service", MessageCategory: "Payment", MessageType: "Response", ServiceID: "6", SaleID: "1", POIID: "A-POIID" };
+const responseHeader = {
+  MessageClass: "Service",
+  MessageCategory: "Payment",
+  MessageType: "Response",
+  ServiceID: "6",
+  SaleID: "1",
+  POIID: "A-POIID",
+};
 const transaction = { TransactionID: "8778880185", TimeStamp: "2023-08-24T15:04:00.498Z" };
 const declined = {
   Response: { Result: "Failure", ErrorCondition: "CardExpired", AdditionalResponse: "expired card" },
@@ -35,7 +49,9 @@ function warningPaths(result: { valid: boolean; warnings: { path: string; keywor
 describe("terminal-sent messages accept an unknown code value with a warning", () => {
   it("EventToNotify of an EventNotification the terminal sends to the POS listener", () => {
     const message = { SaleToPOIRequest: { MessageHeader: header, EventNotification: event } };
-    expect(new Set(warningPaths(validateNexoRequestMessage.check(message)))).toEqual(new Set(["/SaleToPOIRequest/EventNotification/EventToNotify"]));
+    expect(new Set(warningPaths(validateNexoRequestMessage.check(message)))).toEqual(
+      new Set(["/SaleToPOIRequest/EventNotification/EventToNotify"]),
+    );
     expect(validateNexoRequestMessage(message)).toBe(true);
     expect(validateNexoRequestMessage.warnings.every((w) => ["enum", "const", "anyOf"].includes(w.keyword))).toBe(true);
   });
@@ -54,7 +70,10 @@ describe("terminal-sent messages accept an unknown code value with a warning", (
   it("ErrorCondition of a PaymentResponse repeated inside a TransactionStatusResponse", () => {
     const status = {
       Response: { Result: "Success" },
-      RepeatedMessageResponse: { MessageHeader: responseHeader, RepeatedResponseMessageBody: { PaymentResponse: declined } },
+      RepeatedMessageResponse: {
+        MessageHeader: responseHeader,
+        RepeatedResponseMessageBody: { PaymentResponse: declined },
+      },
     };
     expect(new Set(warningPaths(validateTransactionStatusResponse.check(status)))).toEqual(
       new Set(["/RepeatedMessageResponse/RepeatedResponseMessageBody/PaymentResponse/Response/ErrorCondition"]),

@@ -1,7 +1,6 @@
 // Public API of @payspec/payneteasy-client: the generated client and operation table, and the
 // handwritten credentials (OAuth signing, status control) and answer helpers.
-export { operations, PayneteasyApiError, PayneteasyClient, xmlShapes } from "./gen/index.gen.js";
-export type { CloseDayInput, MerchantCallbackNotifyInput, PreauthInput, SaleInput, StatusInput } from "./gen/index.gen.js";
+
 export {
   isSigned,
   type PayneteasyAuthOptions,
@@ -10,4 +9,12 @@ export {
   type StatusControlFields,
   statusControl,
 } from "./auth.js";
+export type {
+  CloseDayInput,
+  MerchantCallbackNotifyInput,
+  PreauthInput,
+  SaleInput,
+  StatusInput,
+} from "./gen/index.gen.js";
+export { operations, PayneteasyApiError, PayneteasyClient, xmlShapes } from "./gen/index.gen.js";
 export { isFinalStatus, isPayneteasyError, statusRequest } from "./replies.js";

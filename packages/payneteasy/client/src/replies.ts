@@ -33,7 +33,11 @@ export function statusRequest(
   const body: StatusRequest = {
     login: credentials.login,
     client_orderid: order.client_orderid,
-    control: statusControl({ ...credentials, client_orderid: order.client_orderid, ...(order.orderid === undefined ? {} : { orderid: order.orderid }) }),
+    control: statusControl({
+      ...credentials,
+      client_orderid: order.client_orderid,
+      ...(order.orderid === undefined ? {} : { orderid: order.orderid }),
+    }),
   };
   if (order.orderid !== undefined) body.orderid = order.orderid;
   if (order["by-request-sn"] !== undefined) body["by-request-sn"] = order["by-request-sn"];

@@ -1,6 +1,8 @@
 // RFC 5849 §3.4 as Payneteasy uses it: the client signs Sale, Preauth and Close Day over the
 // method, the URL and every form body parameter with the merchant control key, and sends the
 // signature in `Authorization: OAuth …`; status requests are not signed but carry `control`.
+
+import { examples } from "@payspec/payneteasy-server";
 import {
   createOAuth1Verifier,
   decodeForm,
@@ -10,7 +12,6 @@ import {
   signatureBaseString,
   type TransportRequest,
 } from "@payspec/runtime";
-import { examples } from "@payspec/payneteasy-server";
 import { describe, expect, it } from "vitest";
 import { PayneteasyClient, payneteasyAuth, statusControl, statusRequest } from "../src/index.js";
 
@@ -28,7 +29,11 @@ function recordingClient(options: { nonce?: () => string; now?: () => number } =
     auth: payneteasyAuth({ login, merchantControlKey, ...options }),
     transport: async (request) => {
       sent.push(request);
-      return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "type=async-response\n&serial-number=1\n&paynet-order-id=5582716\n&merchant-order-id=902B4FF5\n" };
+      return {
+        status: 200,
+        headers: { "content-type": "text/html; charset=utf-8" },
+        body: "type=async-response\n&serial-number=1\n&paynet-order-id=5582716\n&merchant-order-id=902B4FF5\n",
+      };
     },
   });
   return { client, sent };
@@ -79,9 +84,12 @@ describe("OAuth 1.0 HMAC-SHA1 signing", () => {
     const { client, sent } = recordingClient();
     await client.sale({ endpointid: "1234", body: saleBody as never });
     const request = sent[0]!;
-    const verify = () => createOAuth1Verifier({ consumerSecret: (key) => (key === login ? merchantControlKey : undefined) });
+    const verify = () =>
+      createOAuth1Verifier({ consumerSecret: (key) => (key === login ? merchantControlKey : undefined) });
     const authorization = request.headers.Authorization;
-    expect(await verify()({ method: "POST", url: request.url, authorization, body: request.body as string })).toMatchObject({ ok: true });
+    expect(
+      await verify()({ method: "POST", url: request.url, authorization, body: request.body as string }),
+    ).toMatchObject({ ok: true });
     for (const name of Object.keys(saleBody)) {
       const changed = new URLSearchParams(request.body as string);
       changed.set(name, `${changed.get(name)}x`);
@@ -101,7 +109,11 @@ describe("OAuth 1.0 HMAC-SHA1 signing", () => {
 
   it("replaces an Authorization given in the input: a signature belongs to one body", async () => {
     const { client, sent } = recordingClient();
-    await client.sale({ endpointid: "1234", Authorization: accepted.input.Authorization as never, body: saleBody as never });
+    await client.sale({
+      endpointid: "1234",
+      Authorization: accepted.input.Authorization as never,
+      body: saleBody as never,
+    });
     const headers = Object.keys(sent[0]!.headers).filter((h) => h.toLowerCase() === "authorization");
     expect(headers).toEqual(["Authorization"]);
     expect(sent[0]!.headers.Authorization).not.toBe(accepted.input.Authorization);
@@ -109,9 +121,13 @@ describe("OAuth 1.0 HMAC-SHA1 signing", () => {
 
   it("leaves status requests and callbacks unsigned", async () => {
     const { client, sent } = recordingClient();
-    await client.status({ endpointid: "1234", body: statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" }) });
+    await client.status({
+      endpointid: "1234",
+      body: statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" }),
+    });
     await client.merchantCallbackNotify(examples.merchantCallbackNotify[0]!.input as never).catch(() => undefined);
-    for (const request of sent) expect(Object.keys(request.headers).map((h) => h.toLowerCase())).not.toContain("authorization");
+    for (const request of sent)
+      expect(Object.keys(request.headers).map((h) => h.toLowerCase())).not.toContain("authorization");
   });
 
   it("refuses to be built without credentials", () => {
@@ -124,11 +140,15 @@ describe("status control: SHA1(login + client_orderid + orderid + merchant_contr
   const example = examples.status.find((e) => e.title === "Approved")!.input.body as unknown as Record<string, string>;
 
   it("matches the spec's example", () => {
-    expect(statusControl({ login, merchantControlKey, client_orderid: "902B4FF5", orderid: "5582716" })).toBe(example.control);
+    expect(statusControl({ login, merchantControlKey, client_orderid: "902B4FF5", orderid: "5582716" })).toBe(
+      example.control,
+    );
   });
 
   it("statusRequest builds the example's body", () => {
-    expect(statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" })).toEqual(example);
+    expect(statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" })).toEqual(
+      example,
+    );
   });
 
   it("an order without Payneteasy's id is controlled over an empty orderid", () => {
@@ -139,7 +159,10 @@ describe("status control: SHA1(login + client_orderid + orderid + merchant_contr
 
   it("sends control in the form body", async () => {
     const { client, sent } = recordingClient();
-    await client.status({ endpointid: "1234", body: statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" }) });
+    await client.status({
+      endpointid: "1234",
+      body: statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" }),
+    });
     expect(decodeForm(sent[0]!.body as string)).toEqual(example);
   });
 });

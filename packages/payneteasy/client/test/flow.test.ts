@@ -1,7 +1,7 @@
 // The README's flow against a Payneteasy server on loopback: a signed Sale, then status polling
 // until the status is final. Payneteasy answers refusals with HTTP 200 (type=validation-error /
 // error), so they come back as results; only HTTP failures throw PayneteasyApiError.
-import type { SaleRequest, StatusQueryResponse } from "@payspec/payneteasy-types";
+
 import {
   examples,
   type PayneteasyHandlers,
@@ -10,6 +10,7 @@ import {
   registerPayneteasy,
   rejectPayneteasy,
 } from "@payspec/payneteasy-server";
+import type { SaleRequest, StatusQueryResponse } from "@payspec/payneteasy-types";
 import fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -91,9 +92,10 @@ describe("refusals", () => {
   });
 
   it("a body over the server's limit throws PayneteasyApiError 413 with the kv type=error body", async () => {
-    const error = await client
-      .sale({ endpointid: "1234", body: { ...sale, order_desc: "x".repeat(9 * 1024) } })
-      .then(() => undefined, (err: unknown) => err);
+    const error = await client.sale({ endpointid: "1234", body: { ...sale, order_desc: "x".repeat(9 * 1024) } }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(PayneteasyApiError);
     expect((error as PayneteasyApiError).status).toBe(413);
     expect((error as PayneteasyApiError).body).toMatchObject({ type: "error" });

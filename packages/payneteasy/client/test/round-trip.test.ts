@@ -33,12 +33,17 @@ const freshlySigned = Object.fromEntries(
 
 describeRoundTrip("payneteasy", {
   examples: freshlySigned,
-  servers: [{ name: "gateway and callback receiver", register: registerPayneteasy, operations: Object.values(operations) }],
+  servers: [
+    { name: "gateway and callback receiver", register: registerPayneteasy, operations: Object.values(operations) },
+  ],
   fastify: () => fastify(),
   serverOptions: {
     reject: rejectPayneteasy,
     errorEncoding: payneteasyErrorEncoding,
-    authenticate: payneteasyAuthenticator({ merchants: { [login]: merchantControlKey }, callbackControlKey: merchantControlKey }),
+    authenticate: payneteasyAuthenticator({
+      merchants: { [login]: merchantControlKey },
+      callbackControlKey: merchantControlKey,
+    }),
   },
   createClient: (baseUrl) => new PayneteasyClient({ baseUrl, auth: payneteasyAuth({ login, merchantControlKey }) }),
 });

@@ -93,7 +93,11 @@ export function payneteasyAuthenticator(options: PayneteasyAuthenticatorOptions)
     return unsupportedMediaType(request, op, rawBody) ?? (await checkCredentials(request, op, rawBody));
   };
 
-  async function checkCredentials(request: FastifyRequest, op: OperationDescriptor, rawBody: string | undefined): Promise<RejectReason | undefined> {
+  async function checkCredentials(
+    request: FastifyRequest,
+    op: OperationDescriptor,
+    rawBody: string | undefined,
+  ): Promise<RejectReason | undefined> {
     if (signed(op)) {
       const url = (options.origin ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "") + request.url;
       const result = await verifyOAuth({
@@ -108,7 +112,8 @@ export function payneteasyAuthenticator(options: PayneteasyAuthenticatorOptions)
       const body = formOf(rawBody);
       if (body === undefined) return undefined; // not decodable: the server answers it as invalid
       const { login, client_orderid, orderid, control } = body;
-      if (typeof login !== "string" || typeof control !== "string") return unauthorized("login and control are required");
+      if (typeof login !== "string" || typeof control !== "string")
+        return unauthorized("login and control are required");
       if (!isOptionalString(client_orderid) || !isOptionalString(orderid)) return unauthorized("Invalid control");
       const key = await lookup(login);
       const expected = payneteasyStatusControl({
@@ -131,7 +136,12 @@ export function verifyCallback(query: Readonly<Record<string, unknown>>, merchan
   const { status, orderid, client_orderid, control } = query;
   if (typeof status !== "string" || typeof orderid !== "string" || typeof client_orderid !== "string") return false;
   if (typeof control !== "string") return false;
-  const expected = payneteasyCallbackControl({ status, orderid, client_orderid, merchant_control_key: merchantControlKey });
+  const expected = payneteasyCallbackControl({
+    status,
+    orderid,
+    client_orderid,
+    merchant_control_key: merchantControlKey,
+  });
   return verifyControl(expected, control);
 }
 
@@ -147,7 +157,11 @@ function signed(op: OperationDescriptor): boolean {
 }
 
 /** A body that is not form-urlencoded is refused before its signature is read (RFC 5849 signs form bodies only). */
-function unsupportedMediaType(request: FastifyRequest, op: OperationDescriptor, rawBody: string | undefined): RejectReason | undefined {
+function unsupportedMediaType(
+  request: FastifyRequest,
+  op: OperationDescriptor,
+  rawBody: string | undefined,
+): RejectReason | undefined {
   if (!op.body || rawBody === undefined || rawBody === "") return undefined;
   const type = (header(request, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === FORM) return undefined;

@@ -60,14 +60,21 @@ export function rejectPayneteasy(reason: RejectReason, op: OperationDescriptor |
     case "invalid":
       return {
         status: 200,
-        body: validationError(describeIssues(reason.issues), PAYNETEASY_ERROR_CODES.invalid, merchantOrderId(reason.body)),
+        body: validationError(
+          describeIssues(reason.issues),
+          PAYNETEASY_ERROR_CODES.invalid,
+          merchantOrderId(reason.body),
+        ),
       };
     case "unauthorized":
       return { status: 200, body: validationError(reason.message, PAYNETEASY_ERROR_CODES.unauthorized) };
     case "not-found":
       return { status: 404, body: errorResponse(reason.message, PAYNETEASY_ERROR_CODES.notFound) };
     case "too-large":
-      return { status: 413, body: errorResponse(`Request is too large: ${reason.message}`, PAYNETEASY_ERROR_CODES.tooLarge) };
+      return {
+        status: 413,
+        body: errorResponse(`Request is too large: ${reason.message}`, PAYNETEASY_ERROR_CODES.tooLarge),
+      };
     case "unsupported-media-type":
       return { status: 415, body: errorResponse(reason.message, PAYNETEASY_ERROR_CODES.unsupportedMediaType) };
     case "internal":

@@ -1,14 +1,19 @@
 // Public API of @payspec/payneteasy-server: the generated plugin and tables, and the
 // handwritten vendor-shaped refusals and credential checks.
+
 export {
-  examples,
-  type OperationExample,
-  operations,
-  registerPayneteasy,
-  registerPayneteasyMerchantCallback,
-  validateRequestBody,
-  xmlShapes,
-} from "./gen/index.gen.js";
+  type MerchantKeys,
+  type PayneteasyAuthenticate,
+  type PayneteasyAuthenticatorOptions,
+  payneteasyAuthenticator,
+  verifyCallback,
+} from "./auth.js";
+export {
+  PAYNETEASY_ERROR_CODES,
+  type PayneteasyRefusal,
+  payneteasyErrorEncoding,
+  rejectPayneteasy,
+} from "./errors.js";
 export type {
   CloseDayInput,
   CloseDayReply,
@@ -24,15 +29,11 @@ export type {
   StatusReply,
 } from "./gen/index.gen.js";
 export {
-  type MerchantKeys,
-  type PayneteasyAuthenticate,
-  type PayneteasyAuthenticatorOptions,
-  payneteasyAuthenticator,
-  verifyCallback,
-} from "./auth.js";
-export {
-  PAYNETEASY_ERROR_CODES,
-  type PayneteasyRefusal,
-  payneteasyErrorEncoding,
-  rejectPayneteasy,
-} from "./errors.js";
+  examples,
+  type OperationExample,
+  operations,
+  registerPayneteasy,
+  registerPayneteasyMerchantCallback,
+  validateRequestBody,
+  xmlShapes,
+} from "./gen/index.gen.js";

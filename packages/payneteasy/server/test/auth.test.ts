@@ -44,7 +44,10 @@ describe("OAuth 1.0 HMAC-SHA1 on sale, preauth and close-day", () => {
   });
 
   it("accepts a signed preauth and a signed close-day", async () => {
-    kvAnswer(await signedPost(server, { path: PREAUTH, body: encodeForm(examples.preauth[0]!.input.body as never) }), 200);
+    kvAnswer(
+      await signedPost(server, { path: PREAUTH, body: encodeForm(examples.preauth[0]!.input.body as never) }),
+      200,
+    );
     kvAnswer(await signedPost(server, { path: CLOSE_DAY, body: encodeForm(closeDayBody) }), 200);
     expect(server.calls).toEqual(["preauth", "closeDay"]);
   });
@@ -78,7 +81,10 @@ describe("OAuth 1.0 HMAC-SHA1 on sale, preauth and close-day", () => {
   });
 
   it("refuses a signature made with another key (bad signature)", async () => {
-    const body = expectRefusal(await signedPost(server, { path: SALE, body: sale, key: "not-the-control-key" }), refused);
+    const body = expectRefusal(
+      await signedPost(server, { path: SALE, body: sale, key: "not-the-control-key" }),
+      refused,
+    );
     expect(body["error-message"]).toBe("Invalid signature");
     expect(server.calls).toEqual([]);
   });
@@ -114,7 +120,10 @@ describe("OAuth 1.0 HMAC-SHA1 on sale, preauth and close-day", () => {
   });
 
   it("refuses a stale timestamp (outside the 300 s window)", async () => {
-    const body = expectRefusal(await signedPost(server, { path: SALE, body: sale, timestamp: NOW_SECONDS - 301 }), refused);
+    const body = expectRefusal(
+      await signedPost(server, { path: SALE, body: sale, timestamp: NOW_SECONDS - 301 }),
+      refused,
+    );
     expect(body["error-message"]).toMatch(/oauth_timestamp/);
     expectRefusal(await signedPost(server, { path: SALE, body: sale, timestamp: NOW_SECONDS + 301 }), refused);
     expect(server.calls).toEqual([]);
@@ -146,7 +155,12 @@ describe("OAuth 1.0 HMAC-SHA1 on sale, preauth and close-day", () => {
   });
 
   it("refuses a missing or non-OAuth Authorization header", async () => {
-    const none = await server.app.inject({ method: "POST", url: SALE, headers: { host: HOST, "content-type": FORM }, payload: sale });
+    const none = await server.app.inject({
+      method: "POST",
+      url: SALE,
+      headers: { host: HOST, "content-type": FORM },
+      payload: sale,
+    });
     expect(expectRefusal(none, refused)["error-message"]).toMatch(/Authorization/);
     const basic = await server.app.inject({
       method: "POST",
@@ -196,7 +210,10 @@ describe("control checksum on status: SHA1(login + client_orderid + orderid + me
   });
 
   it("refuses a control computed with another key", async () => {
-    const body = expectRefusal(await post(statusBody({ client_orderid: "902B4FF5", orderid: "5582716", key: "wrong" })), refused);
+    const body = expectRefusal(
+      await post(statusBody({ client_orderid: "902B4FF5", orderid: "5582716", key: "wrong" })),
+      refused,
+    );
     expect(body["error-message"]).toBe("Invalid control");
     expect(server.calls).toEqual([]);
   });

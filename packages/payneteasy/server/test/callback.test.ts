@@ -17,7 +17,8 @@ beforeEach(() => {
   server.calls.length = 0;
 });
 
-const notify = (query: Record<string, string>) => server.app.inject({ method: "GET", url: `/callback?${encodeForm(query)}` });
+const notify = (query: Record<string, string>) =>
+  server.app.inject({ method: "GET", url: `/callback?${encodeForm(query)}` });
 
 function signed(query: Record<string, string>): Record<string, string> {
   const control = payneteasyCallbackControl({
@@ -38,7 +39,16 @@ describe("callback control", () => {
   });
 
   it("refuses a control made with another key: 403, no handler", async () => {
-    const forged = { ...example, control: payneteasyCallbackControl({ ...example, status: example.status!, orderid: example.orderid!, client_orderid: example.client_orderid!, merchant_control_key: "guess" }) };
+    const forged = {
+      ...example,
+      control: payneteasyCallbackControl({
+        ...example,
+        status: example.status!,
+        orderid: example.orderid!,
+        client_orderid: example.client_orderid!,
+        merchant_control_key: "guess",
+      }),
+    };
     const res = await notify(forged);
     expect(res.statusCode).toBe(403);
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);

@@ -22,7 +22,10 @@ export const FORM = "application/x-www-form-urlencoded";
 export const NOW_SECONDS = 1702073235;
 export const BODY_LIMIT = 16 * 1024;
 
-export const saleBody = examples.sale.find((e) => e.title === "Sale accepted")!.input.body as unknown as Record<string, string>;
+export const saleBody = examples.sale.find((e) => e.title === "Sale accepted")!.input.body as unknown as Record<
+  string,
+  string
+>;
 export const closeDayBody = examples.closeDay[0]!.input.body as unknown as Record<string, string>;
 
 export interface ServerUnderTest {
@@ -128,7 +131,10 @@ export function kvAnswer(res: LightMyRequestResponse, status: number): KvRecord 
 }
 
 /** A Payneteasy refusal: `type`, a fresh `serial-number`, `error-message` and `error-code`. */
-export function expectRefusal(res: LightMyRequestResponse, want: { status: number; type: string; code: string }): KvRecord {
+export function expectRefusal(
+  res: LightMyRequestResponse,
+  want: { status: number; type: string; code: string },
+): KvRecord {
   const body = kvAnswer(res, want.status);
   expect(body.type).toBe(want.type);
   expect(body["serial-number"]).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,8 +1,9 @@
 // Whatever a connecting party sends, the server answers in Payneteasy's own shape, never a 5xx
 // for bad input: a rejected request is HTTP 200 type=validation-error (as Payneteasy answers
 // it), and only HTTP itself failing (404, 413, 415) changes the status, still with a kv body.
-import { encodeForm } from "@payspec/runtime";
+
 import { validateErrorResponse, validateValidationError } from "@payspec/payneteasy-validators";
+import { encodeForm } from "@payspec/runtime";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PAYNETEASY_ERROR_CODES, rejectPayneteasy } from "../src/index.js";
 import {
@@ -56,7 +57,10 @@ describe("rejected requests: HTTP 200, type=validation-error (Payneteasy's answe
   });
 
   it("echoes a readable client_orderid as merchant-order-id", async () => {
-    const body = expectRefusal(await signedPost(server, { path: SALE, body: encodeForm({ ...saleBody, amount: "10,42" }) }), invalid);
+    const body = expectRefusal(
+      await signedPost(server, { path: SALE, body: encodeForm({ ...saleBody, amount: "10,42" }) }),
+      invalid,
+    );
     expect(body["merchant-order-id"]).toBe(saleBody.client_orderid);
     expect(body["error-message"]).toMatch(/^amount: /);
   });
@@ -84,7 +88,12 @@ describe("rejected requests: HTTP 200, type=validation-error (Payneteasy's answe
   it("a status request without client_orderid", async () => {
     const body = new URLSearchParams(statusBody({ client_orderid: "", orderid: "5582716" }));
     body.delete("client_orderid");
-    const res = await server.app.inject({ method: "POST", url: STATUS, headers: { host: HOST, "content-type": FORM }, payload: body.toString() });
+    const res = await server.app.inject({
+      method: "POST",
+      url: STATUS,
+      headers: { host: HOST, "content-type": FORM },
+      payload: body.toString(),
+    });
     expect(expectRefusal(res, invalid)["error-message"]).toMatch(/client_orderid/);
     expect(server.calls).toEqual([]);
   });
@@ -116,16 +125,27 @@ describe("HTTP failures: their own status, still a kv type=error body", () => {
 
   it("413 for a body over the limit", async () => {
     const huge = encodeForm({ ...saleBody, order_desc: "x".repeat(BODY_LIMIT + 1) });
-    const res = await server.app.inject({ method: "POST", url: SALE, headers: { host: HOST, "content-type": FORM }, payload: huge });
+    const res = await server.app.inject({
+      method: "POST",
+      url: SALE,
+      headers: { host: HOST, "content-type": FORM },
+      payload: huge,
+    });
     expectRefusal(res, { status: 413, type: "error", code: PAYNETEASY_ERROR_CODES.tooLarge });
     expect(server.calls).toEqual([]);
   });
 
   it("404 for an unknown path", async () => {
-    const res = await server.app.inject({ method: "POST", url: "/paynet/mapi/v1/refund/1234", headers: { host: HOST, "content-type": FORM }, payload: "a=1" });
+    const res = await server.app.inject({
+      method: "POST",
+      url: "/paynet/mapi/v1/refund/1234",
+      headers: { host: HOST, "content-type": FORM },
+      payload: "a=1",
+    });
     const body = expectRefusal(res, { status: 404, type: "error", code: PAYNETEASY_ERROR_CODES.notFound });
     expect(body["error-message"]).toMatch(/refund/);
-  });});
+  });
+});
 
 describe("a handler that fails", () => {
   it("is answered type=error with HTTP 200, as Payneteasy answers a request it could not process", async () => {
@@ -138,8 +158,10 @@ describe("a handler that fails", () => {
 
 describe("rejectPayneteasy", () => {
   it("gives every refusal a fresh serial-number", () => {
-    const a = rejectPayneteasy({ kind: "unauthorized", message: "Invalid signature" }, undefined).body as unknown as Record<string, string>;
-    const b = rejectPayneteasy({ kind: "unauthorized", message: "Invalid signature" }, undefined).body as unknown as Record<string, string>;
+    const a = rejectPayneteasy({ kind: "unauthorized", message: "Invalid signature" }, undefined)
+      .body as unknown as Record<string, string>;
+    const b = rejectPayneteasy({ kind: "unauthorized", message: "Invalid signature" }, undefined)
+      .body as unknown as Record<string, string>;
     expect(a["serial-number"]).not.toBe(b["serial-number"]);
   });
 
@@ -148,7 +170,11 @@ describe("rejectPayneteasy", () => {
   });
 
   it("caps the error-message length", () => {
-    const issues = Array.from({ length: 200 }, (_, i) => ({ path: `/body/f${i}`, message: "must be string", keyword: "type" }));
+    const issues = Array.from({ length: 200 }, (_, i) => ({
+      path: `/body/f${i}`,
+      message: "must be string",
+      keyword: "type",
+    }));
     const reply = rejectPayneteasy({ kind: "invalid", issues }, undefined);
     expect(((reply.body as unknown as Record<string, string>)["error-message"] ?? "").length).toBeLessThanOrEqual(500);
   });
@@ -156,9 +182,13 @@ describe("rejectPayneteasy", () => {
   it("answers each kind with the status documented in the README", () => {
     const status = (kind: "invalid" | "unauthorized" | "not-found" | "too-large" | "unsupported-media-type") =>
       rejectPayneteasy(kind === "invalid" ? { kind, issues: [] } : { kind, message: "m" }, undefined).status;
-    expect([status("invalid"), status("unauthorized"), status("not-found"), status("too-large"), status("unsupported-media-type")]).toEqual([
-      200, 200, 404, 413, 415,
-    ]);
+    expect([
+      status("invalid"),
+      status("unauthorized"),
+      status("not-found"),
+      status("too-large"),
+      status("unsupported-media-type"),
+    ]).toEqual([200, 200, 404, 413, 415]);
   });
 });
 

@@ -59,7 +59,9 @@ describe("inbound messages keep keys the spec does not list", () => {
   });
 
   it("a validation-error with a new key", () => {
-    expect(validateTransactionResponse({ type: "validation-error", "error-message": "x", "new-vendor-field": "y" })).toBe(true);
+    expect(
+      validateTransactionResponse({ type: "validation-error", "error-message": "x", "new-vendor-field": "y" }),
+    ).toBe(true);
   });
 });
 

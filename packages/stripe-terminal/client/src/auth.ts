@@ -28,7 +28,8 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 /** The `auth` option of `StripeTerminalClient`: `Authorization: Bearer <key>`, `Stripe-Version`, and `Stripe-Account` if given. */
 export function stripeAuth(options: StripeAuthOptions): Authenticator {
-  if (!options.secretKey) throw new AuthError("invalid_credentials", "stripeAuth: secretKey must be a non-empty string");
+  if (!options.secretKey)
+    throw new AuthError("invalid_credentials", "stripeAuth: secretKey must be a non-empty string");
   const authorization = bearerAuth(options.secretKey);
   const version = options.stripeVersion ?? STRIPE_API_VERSION;
   const account = options.stripeAccount;
@@ -36,6 +37,7 @@ export function stripeAuth(options: StripeAuthOptions): Authenticator {
     request.headers.authorization = authorization;
     // A per-call `Stripe-Version` / `Stripe-Account` input wins over the client-wide one.
     if (!hasHeader(request.headers, "Stripe-Version")) request.headers["Stripe-Version"] = version;
-    if (account !== undefined && !hasHeader(request.headers, "Stripe-Account")) request.headers["Stripe-Account"] = account;
+    if (account !== undefined && !hasHeader(request.headers, "Stripe-Account"))
+      request.headers["Stripe-Account"] = account;
   };
 }

@@ -1,6 +1,7 @@
 // Public API of @payspec/stripe-terminal-client: the generated client, its error class and
 // operation table, plus the handwritten API key authenticator.
-export { operations, StripeTerminalApiError, StripeTerminalClient, xmlShapes } from "./gen/index.gen.js";
+
+export { STRIPE_API_VERSION, type StripeAuthOptions, stripeAuth } from "./auth.js";
 export type {
   ConfigurationsCreateInput,
   ConfigurationsDeleteInput,
@@ -25,4 +26,4 @@ export type {
   ReadersUpdateInput,
   TestHelpersPresentPaymentMethodInput,
 } from "./gen/index.gen.js";
-export { STRIPE_API_VERSION, type StripeAuthOptions, stripeAuth } from "./auth.js";
+export { operations, StripeTerminalApiError, StripeTerminalClient, xmlShapes } from "./gen/index.gen.js";

@@ -61,7 +61,10 @@ describe("against a Stripe Terminal server on loopback", () => {
 
   beforeAll(async () => {
     app = fastify();
-    const unused = () => ({ status: 500 as const, body: { error: { type: "api_error", message: "not part of this test" } } });
+    const unused = () => ({
+      status: 500 as const,
+      body: { error: { type: "api_error", message: "not part of this test" } },
+    });
     const handlers: StripeTerminalHandlers = {
       readersList: unused,
       readersCreate: unused,
@@ -114,7 +117,10 @@ describe("against a Stripe Terminal server on loopback", () => {
         return { status: 200, body: reader };
       },
     };
-    await registerStripeTerminal(app, handlers, { reject: rejectStripe, authenticate: stripeAuthenticator({ secretKey }) });
+    await registerStripeTerminal(app, handlers, {
+      reject: rejectStripe,
+      authenticate: stripeAuthenticator({ secretKey }),
+    });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
     if (address === null || typeof address === "string") throw new Error("no port");
@@ -175,7 +181,11 @@ describe("against a Stripe Terminal server on loopback", () => {
 describe("AbortSignal", () => {
   it("sends nothing when the signal is already aborted", async () => {
     const { sent, transport } = countingTransport([listOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }) });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+    });
     const controller = new AbortController();
     controller.abort();
     await expect(client.readersList({}, { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
@@ -199,9 +209,16 @@ describe("AbortSignal", () => {
 describe("stripeAuth", () => {
   it("adds Authorization: Bearer and the contract's Stripe-Version to every request", async () => {
     const { sent, transport } = countingTransport([listOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }) });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+    });
     await expect(client.readersList({ location: "tml_FDOtHwxAAdIJOh" })).resolves.toEqual(readerList);
-    expect(sent[0]?.headers).toMatchObject({ authorization: `Bearer ${secretKey}`, "Stripe-Version": STRIPE_API_VERSION });
+    expect(sent[0]?.headers).toMatchObject({
+      authorization: `Bearer ${secretKey}`,
+      "Stripe-Version": STRIPE_API_VERSION,
+    });
     expect(STRIPE_API_VERSION).toBe("2023-08-16");
     expect(sent[0]?.url).toBe("https://api.stripe.com/v1/terminal/readers?location=tml_FDOtHwxAAdIJOh");
   });
@@ -212,15 +229,24 @@ describe("stripeAuth", () => {
     const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth });
     await client.readersList({});
     await client.readersList({ "Stripe-Version": "2023-08-16", "Stripe-Account": "acct_1Other" });
-    expect(sent[0]?.headers).toMatchObject({ "Stripe-Version": "2024-06-20", "Stripe-Account": "acct_1NfZlvConnected" });
+    expect(sent[0]?.headers).toMatchObject({
+      "Stripe-Version": "2024-06-20",
+      "Stripe-Account": "acct_1NfZlvConnected",
+    });
     expect(sent[1]?.headers).toMatchObject({ "Stripe-Version": "2023-08-16", "Stripe-Account": "acct_1Other" });
     expect(Object.keys(sent[1]?.headers ?? {}).filter((k) => k.toLowerCase() === "stripe-version")).toHaveLength(1);
   });
 
   it("sends a form body with bracket nesting and its media type", async () => {
     const { sent, transport } = countingTransport([readerOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }) });
-    await client.readersCreate({ body: { registration_code: "simulated-wpe", metadata: { order: "42" }, expand: ["location"] } });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+    });
+    await client.readersCreate({
+      body: { registration_code: "simulated-wpe", metadata: { order: "42" }, expand: ["location"] },
+    });
     expect(sent[0]?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(sent[0]?.body).toBe("registration_code=simulated-wpe&metadata[order]=42&expand[0]=location");
   });
@@ -247,9 +273,16 @@ describe("stripeAuth", () => {
 describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", () => {
   it("retries POST process_payment_intent with an Idempotency-Key after a 503, sending the same key and body", async () => {
     const { sent, transport } = countingTransport([unavailable, readerOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }), retry: noRetryWait });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+      retry: noRetryWait,
+    });
     const key = "c6f1f8a4-6d3e-4f5b-9b8e-2f1d0c9a7e61";
-    await expect(client.readersProcessPaymentIntent({ ...paymentInput, "Idempotency-Key": key })).resolves.toEqual(reader);
+    await expect(client.readersProcessPaymentIntent({ ...paymentInput, "Idempotency-Key": key })).resolves.toEqual(
+      reader,
+    );
     expect(sent).toHaveLength(2);
     expect(sent.map((r) => r.headers["Idempotency-Key"])).toEqual([key, key]);
     expect(sent[1]?.body).toBe(sent[0]?.body);
@@ -258,7 +291,12 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
 
   it("does not retry POST process_payment_intent without an Idempotency-Key: a lost answer could mean a second charge", async () => {
     const { sent, transport } = countingTransport([unavailable, readerOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }), retry: noRetryWait });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+      retry: noRetryWait,
+    });
     const error = await client.readersProcessPaymentIntent(paymentInput).catch((e: unknown) => e);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.headers["Idempotency-Key"]).toBeUndefined();
@@ -269,7 +307,12 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
 
   it("retries a read (GET /v1/terminal/readers) after a 503", async () => {
     const { sent, transport } = countingTransport([unavailable, listOk]);
-    const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth: stripeAuth({ secretKey }), retry: noRetryWait });
+    const client = new StripeTerminalClient({
+      baseUrl: "https://api.stripe.com",
+      transport,
+      auth: stripeAuth({ secretKey }),
+      retry: noRetryWait,
+    });
     await expect(client.readersList({ location: "tml_FDOtHwxAAdIJOh" })).resolves.toEqual(readerList);
     expect(sent).toHaveLength(2);
     expect(sent.every((r) => r.method === "GET")).toBe(true);
@@ -288,7 +331,9 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
   });
 
   it("does not retry a 400 even on a read", async () => {
-    const { sent, transport } = countingTransport([stripeError(400, "invalid_request_error", "Invalid integer: many", "parameter_invalid_integer")]);
+    const { sent, transport } = countingTransport([
+      stripeError(400, "invalid_request_error", "Invalid integer: many", "parameter_invalid_integer"),
+    ]);
     const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, retry: noRetryWait });
     await expect(client.readersList({})).rejects.toBeInstanceOf(StripeTerminalApiError);
     expect(sent).toHaveLength(1);

@@ -2,6 +2,8 @@
 // examples, authenticated on both sides (Bearer key and Stripe-Version from stripeAuth, checked by
 // stripeAuthenticator). Then form bodies whose shape is easy to lose on the way: nested metadata,
 // `expand[]` arrays, nested arrays of hashes, and characters the form encoding must escape.
+
+import { describeRoundTrip } from "@payspec/specs/round-trip";
 import {
   examples,
   operations,
@@ -10,7 +12,6 @@ import {
   type StripeTerminalHandlers,
   stripeAuthenticator,
 } from "@payspec/stripe-terminal-server";
-import { describeRoundTrip } from "@payspec/specs/round-trip";
 import fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StripeTerminalClient, stripeAuth } from "../src/index.js";
@@ -101,7 +102,10 @@ describe("form bodies survive the round trip exactly", () => {
       reader: "tmr_FDOt2wlRZEdpd7",
       body: { setup_intent: "seti_1NfZmP2eZvKYlo2CWc4dLdGq", customer_consent_collected: true },
     });
-    expect(last().input.body).toEqual({ setup_intent: "seti_1NfZmP2eZvKYlo2CWc4dLdGq", customer_consent_collected: true });
+    expect(last().input.body).toEqual({
+      setup_intent: "seti_1NfZmP2eZvKYlo2CWc4dLdGq",
+      customer_consent_collected: true,
+    });
   });
 
   it("keeps an array of hashes (cart[line_items][i][…]) in order, with their amounts", async () => {
@@ -128,14 +132,27 @@ describe("form bodies survive the round trip exactly", () => {
   });
 
   it("sends expand[] on a GET as a query array and gets it back as one", async () => {
-    await client.readersRetrieve({ reader: "tmr_FDOt2wlRZEdpd7", "expand[]": ["location", "action.process_payment_intent.payment_intent"] });
+    await client.readersRetrieve({
+      reader: "tmr_FDOt2wlRZEdpd7",
+      "expand[]": ["location", "action.process_payment_intent.payment_intent"],
+    });
     expect(last().input["expand[]"]).toEqual(["location", "action.process_payment_intent.payment_intent"]);
     expect(last().input.reader).toBe("tmr_FDOt2wlRZEdpd7");
   });
 
   it("keeps list filters, with limit as an integer", async () => {
-    await client.readersList({ location: "tml_FDOtHwxAAdIJOh", limit: 3, status: "online", device_type: "bbpos_wisepos_e" });
-    expect(last().input).toMatchObject({ location: "tml_FDOtHwxAAdIJOh", limit: 3, status: "online", device_type: "bbpos_wisepos_e" });
+    await client.readersList({
+      location: "tml_FDOtHwxAAdIJOh",
+      limit: 3,
+      status: "online",
+      device_type: "bbpos_wisepos_e",
+    });
+    expect(last().input).toMatchObject({
+      location: "tml_FDOtHwxAAdIJOh",
+      limit: 3,
+      status: "online",
+      device_type: "bbpos_wisepos_e",
+    });
   });
 
   it("authenticates with the bearer key and pins Stripe-Version to the contract's version", async () => {

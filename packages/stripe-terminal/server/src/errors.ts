@@ -42,13 +42,14 @@ export function stripeParam(pointer: string): string {
 
 /** A value as Stripe quotes it in a message, cut short: never a whole body in an error. */
 function shown(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
 
 /** Where an issue points: `/body/...` is a form field, `/<name>` a path, query or header parameter. */
 function locate(issue: Issue): { pointer: string; inBody: boolean } {
-  if (issue.path === "/body" || issue.path.startsWith("/body/")) return { pointer: issue.path.slice("/body".length), inBody: true };
+  if (issue.path === "/body" || issue.path.startsWith("/body/"))
+    return { pointer: issue.path.slice("/body".length), inBody: true };
   return { pointer: issue.path, inBody: false };
 }
 
@@ -88,7 +89,11 @@ function allowedValues(issues: readonly Issue[], path: string): string {
 }
 
 /** Stripe's `invalid_request_error` for the first validation issue. */
-export function invalidRequest(issues: readonly Issue[], op: OperationDescriptor | undefined, body?: unknown): ApiError {
+export function invalidRequest(
+  issues: readonly Issue[],
+  op: OperationDescriptor | undefined,
+  body?: unknown,
+): ApiError {
   const issue = firstIssue(issues);
   if (!issue) return { type: "invalid_request_error", message: "Invalid request." };
   const { pointer, inBody } = locate(issue);
@@ -114,7 +119,8 @@ export function invalidRequest(issues: readonly Issue[], op: OperationDescriptor
     case "encoding": {
       // The form codec refuses `__proto__`, `constructor` and `prototype` keys outright.
       const forbidden = /forbidden key "([^"]*)"/.exec(issue.message)?.[1];
-      if (forbidden !== undefined) return withCode("parameter_unknown", `Received unknown parameter: ${forbidden}`, forbidden);
+      if (forbidden !== undefined)
+        return withCode("parameter_unknown", `Received unknown parameter: ${forbidden}`, forbidden);
       return {
         type: "invalid_request_error",
         message: `Invalid request: the ${inBody ? "form body" : "query string"} could not be parsed (${issue.message}). ${SUPPORT}`,
@@ -135,18 +141,32 @@ export function invalidRequest(issues: readonly Issue[], op: OperationDescriptor
         const bound = issue.keyword === "type" ? "" : `; ${issue.message}`;
         return withCode("parameter_invalid_integer", `Invalid integer${given}${bound}`);
       }
-      if (expected === "array") return withCode("parameter_invalid_string", `Invalid array: ${param ?? "value"} must be a list (${param ?? "value"}[0]=...)`);
-      if (expected === "object") return withCode("parameter_invalid_string", `Invalid object: ${param ?? "value"} must be a hash (${param ?? "value"}[key]=...)`);
+      if (expected === "array")
+        return withCode(
+          "parameter_invalid_string",
+          `Invalid array: ${param ?? "value"} must be a list (${param ?? "value"}[0]=...)`,
+        );
+      if (expected === "object")
+        return withCode(
+          "parameter_invalid_string",
+          `Invalid object: ${param ?? "value"} must be a hash (${param ?? "value"}[key]=...)`,
+        );
       return withCode("parameter_invalid_string", `Invalid string${given}`);
     }
     case "enum":
     case "const":
-      return withCode("parameter_invalid_string", `Invalid ${param ?? "value"}: must be ${allowedValues(issues, issue.path)}`);
+      return withCode(
+        "parameter_invalid_string",
+        `Invalid ${param ?? "value"}: must be ${allowedValues(issues, issue.path)}`,
+      );
     case "maxLength":
     case "minLength":
     case "pattern":
     case "format":
-      return withCode("parameter_invalid_string", `Invalid string${value === undefined ? "" : `: ${shown(value)}`}; ${issue.message}`);
+      return withCode(
+        "parameter_invalid_string",
+        `Invalid string${value === undefined ? "" : `: ${shown(value)}`}; ${issue.message}`,
+      );
     default:
       return withCode("parameter_invalid_string", `Invalid ${param ?? "request"}: ${issue.message}`);
   }

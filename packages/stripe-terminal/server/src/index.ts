@@ -1,18 +1,13 @@
 // Public API of @payspec/stripe-terminal-server: the generated fastify plugins, operation table
 // and examples, plus the handwritten Stripe error answers and API key check.
+
 export {
-  examples,
-  type OperationExample,
-  operations,
-  registerStripeTerminal,
-  registerStripeTerminalConfigurations,
-  registerStripeTerminalConnectionTokens,
-  registerStripeTerminalLocations,
-  registerStripeTerminalReaders,
-  registerStripeTerminalTestHelpers,
-  validateRequestBody,
-  xmlShapes,
-} from "./gen/index.gen.js";
+  maskKey,
+  type StripeAuthenticator,
+  type StripeAuthenticatorOptions,
+  stripeAuthenticator,
+} from "./auth.js";
+export { docUrlOf, invalidRequest, rejectStripe, stripeParam } from "./errors.js";
 export type {
   ConfigurationsCreateInput,
   ConfigurationsCreateReply,
@@ -62,9 +57,15 @@ export type {
   TestHelpersPresentPaymentMethodReply,
 } from "./gen/index.gen.js";
 export {
-  maskKey,
-  type StripeAuthenticator,
-  type StripeAuthenticatorOptions,
-  stripeAuthenticator,
-} from "./auth.js";
-export { docUrlOf, invalidRequest, rejectStripe, stripeParam } from "./errors.js";
+  examples,
+  type OperationExample,
+  operations,
+  registerStripeTerminal,
+  registerStripeTerminalConfigurations,
+  registerStripeTerminalConnectionTokens,
+  registerStripeTerminalLocations,
+  registerStripeTerminalReaders,
+  registerStripeTerminalTestHelpers,
+  validateRequestBody,
+  xmlShapes,
+} from "./gen/index.gen.js";

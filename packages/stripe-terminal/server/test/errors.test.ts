@@ -41,18 +41,33 @@ describe("invalidRequest: the first issue decides code and param", () => {
       undefined,
       { metadata: { order: { id: "1" } } },
     );
-    expect(error).toMatchObject({ code: "parameter_invalid_string", param: "metadata[order]", message: 'Invalid string: {"id":"1"}' });
+    expect(error).toMatchObject({
+      code: "parameter_invalid_string",
+      param: "metadata[order]",
+      message: 'Invalid string: {"id":"1"}',
+    });
   });
 
   it("an invalid boolean has Stripe's wording and no code (Stripe has none for it)", () => {
-    const error = invalidRequest([{ path: "/body/customer_consent_collected", message: "must be boolean", keyword: "type" }], undefined, {
-      customer_consent_collected: "yes",
+    const error = invalidRequest(
+      [{ path: "/body/customer_consent_collected", message: "must be boolean", keyword: "type" }],
+      undefined,
+      {
+        customer_consent_collected: "yes",
+      },
+    );
+    expect(error).toEqual({
+      type: "invalid_request_error",
+      message: "Invalid boolean: yes",
+      param: "customer_consent_collected",
     });
-    expect(error).toEqual({ type: "invalid_request_error", message: "Invalid boolean: yes", param: "customer_consent_collected" });
   });
 
   it("an unknown parameter is parameter_unknown", () => {
-    const error = invalidRequest([{ path: "/body/colour", message: "unknown property", keyword: "additionalProperties" }], undefined);
+    const error = invalidRequest(
+      [{ path: "/body/colour", message: "unknown property", keyword: "additionalProperties" }],
+      undefined,
+    );
     expect(error).toMatchObject({ code: "parameter_unknown", param: "colour", doc_url: docUrlOf("parameter_unknown") });
   });
 
@@ -66,7 +81,11 @@ describe("invalidRequest: the first issue decides code and param", () => {
 describe("rejectStripe: status per reason", () => {
   it.each([
     [{ kind: "unauthorized", message: "Invalid API Key provided: sk_test_****abcd" }, 401, "invalid_request_error"],
-    [{ kind: "not-found", message: "no route GET /v1/nope", method: "GET", url: "/v1/nope" }, 404, "invalid_request_error"],
+    [
+      { kind: "not-found", message: "no route GET /v1/nope", method: "GET", url: "/v1/nope" },
+      404,
+      "invalid_request_error",
+    ],
     [{ kind: "too-large", message: "body over 10 bytes" }, 413, "invalid_request_error"],
     [{ kind: "unsupported-media-type", message: "content-type text/plain" }, 415, "invalid_request_error"],
     [{ kind: "internal", message: "Error: secret stack" }, 500, "api_error"],
@@ -89,6 +108,8 @@ describe("stripeAuthenticator", () => {
     const request = (key: string) => ({ headers: { authorization: `Bearer ${key}` } }) as never;
     expect(await check(request("sk_test_old0000000000000000"), undefined as never, undefined)).toBeUndefined();
     expect(await check(request("sk_test_new1111111111111111"), undefined as never, undefined)).toBeUndefined();
-    expect(await check(request("sk_test_neither22222222222"), undefined as never, undefined)).toMatchObject({ kind: "unauthorized" });
+    expect(await check(request("sk_test_neither22222222222"), undefined as never, undefined)).toMatchObject({
+      kind: "unauthorized",
+    });
   });
 });

@@ -20,7 +20,9 @@ const auth = { authorization: `Bearer ${secretKey}` };
 function exampleReply<K extends keyof StripeTerminalHandlers & keyof typeof examples>(op: K) {
   const example = (examples[op] as readonly { status: number; response?: unknown }[]).find((e) => e.status < 400);
   if (!example) throw new Error(`no success example for ${op}`);
-  return { status: example.status, body: example.response } as unknown as Awaited<ReturnType<StripeTerminalHandlers[K]>>;
+  return { status: example.status, body: example.response } as unknown as Awaited<
+    ReturnType<StripeTerminalHandlers[K]>
+  >;
 }
 
 const received: Record<string, unknown>[] = [];
@@ -60,7 +62,11 @@ const handlers: StripeTerminalHandlers = {
 let app: FastifyInstance;
 beforeAll(async () => {
   app = fastify();
-  await registerStripeTerminal(app, handlers, { reject: rejectStripe, authenticate: stripeAuthenticator({ secretKey }), bodyLimit: 4096 });
+  await registerStripeTerminal(app, handlers, {
+    reject: rejectStripe,
+    authenticate: stripeAuthenticator({ secretKey }),
+    bodyLimit: 4096,
+  });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -81,7 +87,8 @@ function expectStripeError(res: LightMyRequestResponse, status: number, type = "
   return body.error;
 }
 
-const post = (url: string, payload: string, headers: Record<string, string> = form) => app.inject({ method: "POST", url, headers, payload });
+const post = (url: string, payload: string, headers: Record<string, string> = form) =>
+  app.inject({ method: "POST", url, headers, payload });
 
 describe("authentication (Stripe API reference, Authentication): 401 invalid_request_error", () => {
   it("answers a request without a key with Stripe's 'You did not provide an API key'", async () => {
@@ -93,7 +100,11 @@ describe("authentication (Stripe API reference, Authentication): 401 invalid_req
 
   it("answers a wrong key with 'Invalid API Key provided' and only its masked form", async () => {
     const wrong = "sk_test_51NfZlvSomebodyElsesKey9876abcd";
-    const res = await app.inject({ method: "GET", url: "/v1/terminal/readers", headers: { authorization: `Bearer ${wrong}` } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/v1/terminal/readers",
+      headers: { authorization: `Bearer ${wrong}` },
+    });
     const error = expectStripeError(res, 401);
     expect(error.message).toBe("Invalid API Key provided: sk_test_****abcd");
     expect(res.body).not.toContain(wrong);
@@ -136,15 +147,25 @@ describe("invalid parameters: 400 invalid_request_error with Stripe's code and b
   });
 
   it("an empty body of an operation that needs one names its first required field", async () => {
-    const error = expectStripeError(await post("/v1/terminal/readers/tmr_FDOt2wlRZEdpd7/process_payment_intent", ""), 400);
+    const error = expectStripeError(
+      await post("/v1/terminal/readers/tmr_FDOt2wlRZEdpd7/process_payment_intent", ""),
+      400,
+    );
     expect(error.code).toBe("parameter_missing");
     expect(error.param).toBe("payment_intent");
   });
 
   it("a non-integer amount is parameter_invalid_integer and quotes the value", async () => {
-    const res = await post("/v1/terminal/readers/tmr_FDOt2wlRZEdpd7/refund_payment", "payment_intent=pi_3NfZlv2eZvKYlo2C0fNGQ3vR&amount=ten");
+    const res = await post(
+      "/v1/terminal/readers/tmr_FDOt2wlRZEdpd7/refund_payment",
+      "payment_intent=pi_3NfZlv2eZvKYlo2C0fNGQ3vR&amount=ten",
+    );
     const error = expectStripeError(res, 400);
-    expect(error).toMatchObject({ code: "parameter_invalid_integer", param: "amount", message: "Invalid integer: ten" });
+    expect(error).toMatchObject({
+      code: "parameter_invalid_integer",
+      param: "amount",
+      message: "Invalid integer: ten",
+    });
   });
 
   it("a non-integer query parameter is parameter_invalid_integer", async () => {

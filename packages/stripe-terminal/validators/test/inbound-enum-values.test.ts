@@ -29,7 +29,13 @@ describe("open enum: Reader.device_type", () => {
   });
 
   it("accepts every known device type, the newer-API ones included", () => {
-    for (const device_type of ["bbpos_wisepos_e", "verifone_P400", "stripe_s700", "simulated_stripe_s710", "mobile_phone_reader"]) {
+    for (const device_type of [
+      "bbpos_wisepos_e",
+      "verifone_P400",
+      "stripe_s700",
+      "simulated_stripe_s710",
+      "mobile_phone_reader",
+    ]) {
       expect(validateReader({ ...reader, device_type }), device_type).toBe(true);
     }
   });
@@ -89,6 +95,8 @@ describe("outbound messages stay strict", () => {
 
   it("refuses a reader registration without registration_code", () => {
     expect(validateCreateReaderRequest({ label: "Caisse 1" })).toBe(false);
-    expect(validateCreateReaderRequest.errors).toContainEqual(expect.objectContaining({ path: "/registration_code", keyword: "required" }));
+    expect(validateCreateReaderRequest.errors).toContainEqual(
+      expect.objectContaining({ path: "/registration_code", keyword: "required" }),
+    );
   });
 });

@@ -1,4 +1,9 @@
 export {
+  type RunningNexoTerminalSimulator,
+  type StartNexoTerminalSimulatorOptions,
+  startNexoTerminalSimulator,
+} from "./server.js";
+export {
   createNexoTerminalSimulator,
   DECLINE_AMOUNTS,
   type NexoPaymentDelays,
@@ -9,4 +14,3 @@ export {
   type SentEvent,
   type SimulatedTransaction,
 } from "./terminal.js";
-export { type RunningNexoTerminalSimulator, type StartNexoTerminalSimulatorOptions, startNexoTerminalSimulator } from "./server.js";

@@ -27,7 +27,9 @@ export interface RunningNexoTerminalSimulator {
   close(): Promise<void>;
 }
 
-export async function startNexoTerminalSimulator(options: StartNexoTerminalSimulatorOptions): Promise<RunningNexoTerminalSimulator> {
+export async function startNexoTerminalSimulator(
+  options: StartNexoTerminalSimulatorOptions,
+): Promise<RunningNexoTerminalSimulator> {
   const { host = "127.0.0.1", port = 0, faults, ...terminal } = options;
   const simulator = createNexoTerminalSimulator(terminal);
   const app = fastify();

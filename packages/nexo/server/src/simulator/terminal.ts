@@ -180,7 +180,10 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
   };
 
   const timestamp = () => now().toISOString();
-  const newTransactionId = (): TransactionIdentification => ({ TransactionID: String(nextTransaction++), TimeStamp: timestamp() });
+  const newTransactionId = (): TransactionIdentification => ({
+    TransactionID: String(nextTransaction++),
+    TimeStamp: timestamp(),
+  });
 
   function responseHeader(request: MessageHeader): MessageHeader {
     return {
@@ -200,7 +203,12 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
   }
 
   /** A Failure answer of the request's own category (what nexo answers a request it refuses). */
-  function failure(request: SaleToPOIRequest, category: Category, condition: ErrorConditionType, text: string): TerminalSendReply {
+  function failure(
+    request: SaleToPOIRequest,
+    category: Category,
+    condition: ErrorConditionType,
+    text: string,
+  ): TerminalSendReply {
     const Response = { Result: "Failure" as const, ErrorCondition: condition, AdditionalResponse: text };
     const header = request.MessageHeader;
     switch (category) {
@@ -214,7 +222,9 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         return reply(header, { ReversalResponse: { Response } });
       case "PaymentRequest": {
         const payment = request.PaymentRequest as PaymentRequest;
-        return reply(header, { PaymentResponse: { Response, SaleData: payment.SaleData, POIData: { POITransactionID: newTransactionId() } } });
+        return reply(header, {
+          PaymentResponse: { Response, SaleData: payment.SaleData, POIData: { POITransactionID: newTransactionId() } },
+        });
       }
       default:
         // Abort has no response; Device and Event messages are the POS listener's to receive.
@@ -272,7 +282,12 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
   }
 
   /** Sends an EventNotification to the POS listener (full integration only). */
-  async function event(saleId: string, full: boolean, what: "SaleAdmin" | "BeginMaintenance" | "EndMaintenance", details: string): Promise<void> {
+  async function event(
+    saleId: string,
+    full: boolean,
+    what: "SaleAdmin" | "BeginMaintenance" | "EndMaintenance",
+    details: string,
+  ): Promise<void> {
     if (!full || options.posListenerUrl === undefined) return;
     const message: NexoRequestMessage = {
       SaleToPOIRequest: {
@@ -342,14 +357,25 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     }));
   }
 
-  async function runPayment(header: MessageHeader, payment: PaymentRequest, p: Pending, decline: boolean): Promise<LastResult> {
+  async function runPayment(
+    header: MessageHeader,
+    payment: PaymentRequest,
+    p: Pending,
+    decline: boolean,
+  ): Promise<LastResult> {
     const poiTransactionId = newTransactionId();
     const amounts = payment.PaymentTransaction.AmountsReq;
     const paymentType = payment.PaymentData?.PaymentType ?? "Normal";
     const base = { SaleData: payment.SaleData, POIData: { POITransactionID: poiTransactionId } };
-    const finish = (body: PaymentResponse): LastResult => ({ header: responseHeader(header), body: { PaymentResponse: body } });
+    const finish = (body: PaymentResponse): LastResult => ({
+      header: responseHeader(header),
+      body: { PaymentResponse: body },
+    });
     const aborted = () =>
-      finish({ Response: { Result: "Failure", ErrorCondition: "Aborted", AdditionalResponse: p.abortReason ?? "Aborted" }, ...base });
+      finish({
+        Response: { Result: "Failure", ErrorCondition: "Aborted", AdditionalResponse: p.abortReason ?? "Aborted" },
+        ...base,
+      });
 
     await display(header, "Present card");
     await step(p, delays.cardMs);
@@ -374,7 +400,10 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     });
     if (refused !== undefined) {
       await display(header, "Declined");
-      return finish({ Response: { Result: "Failure", ErrorCondition: refused.condition, AdditionalResponse: refused.text }, ...base });
+      return finish({
+        Response: { Result: "Failure", ErrorCondition: refused.condition, AdditionalResponse: refused.text },
+        ...base,
+      });
     }
     await display(header, "Approved");
     const approvalCode = poiTransactionId.TransactionID.slice(-6);
@@ -388,13 +417,21 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
           CardData: { PaymentBrand: "01,Mastercard Debit", MaskedPAN: "516815******9659", EntryMode: ["Contactless"] },
         },
         AmountsResp: { Currency: amounts.Currency, AuthorizedAmount: amounts.RequestedAmount },
-        PaymentAcquirerData: { MerchantID: "10020001", AcquirerPOIID: options.poiId.slice(0, 10), ApprovalCode: approvalCode },
+        PaymentAcquirerData: {
+          MerchantID: "10020001",
+          AcquirerPOIID: options.poiId.slice(0, 10),
+          ApprovalCode: approvalCode,
+        },
       },
       PaymentReceipt: receipts({
         Cardholder: {
           Mandatory: {
             Outcome: { ApprovalCode: approvalCode, AuthorisationResponseCode: "00" },
-            Payment: { Currency: amounts.Currency, PaymentAmount: amounts.RequestedAmount.toFixed(2), TotalAmount: amounts.RequestedAmount.toFixed(2) },
+            Payment: {
+              Currency: amounts.Currency,
+              PaymentAmount: amounts.RequestedAmount.toFixed(2),
+              TotalAmount: amounts.RequestedAmount.toFixed(2),
+            },
           },
         },
       }),
@@ -445,7 +482,9 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         Response: { Result: "Success" },
         POIData: { POITransactionID: tx.poiTransactionId },
         OriginalPOITransaction: { SaleID: tx.saleId, POIID: options.poiId, POITransactionID: tx.poiTransactionId },
-        PaymentReceipt: receipts({ Cardholder: { Mandatory: { Payment: { Currency: tx.currency, ReversedAmount: tx.amount.toFixed(2) } } } }),
+        PaymentReceipt: receipts({
+          Cardholder: { Mandatory: { Payment: { Currency: tx.currency, ReversedAmount: tx.amount.toFixed(2) } } },
+        }),
       },
     });
   }
@@ -471,7 +510,9 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
   async function terminalSend(input: { body: NexoRequestMessage }, ctx: HandlerContext): Promise<TerminalSendReply> {
     const request = input.body.SaleToPOIRequest;
     const header = request.MessageHeader;
-    const category = (Object.keys(request) as (keyof SaleToPOIRequest)[]).find((k) => k !== "MessageHeader") as Category;
+    const category = (Object.keys(request) as (keyof SaleToPOIRequest)[]).find(
+      (k) => k !== "MessageHeader",
+    ) as Category;
 
     if (category === "LoginRequest") {
       if (ctx.faults.busy) return failure(request, category, "Busy", "Terminal busy");
@@ -487,7 +528,11 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
           Response: { Result: "Success" },
           POISystemData: {
             DateTime: timestamp(),
-            POISoftware: { ProviderIdentification: "Optomany", ApplicationName: "axept PRO", SoftwareVersion: "1.2.17.0" },
+            POISoftware: {
+              ProviderIdentification: "Optomany",
+              ApplicationName: "axept PRO",
+              SoftwareVersion: "1.2.17.0",
+            },
             POITerminalData: { TerminalEnvironment: "Attended", POISerialNumber: "1710000520" },
             POIStatus: { GlobalStatus: "OK" },
           },
@@ -509,7 +554,12 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
       return failure(request, category, "LoggedOut", "No login session for this SaleID");
     }
     if (session.serviceIds.has(header.ServiceID)) {
-      return failure(request, category, "MessageFormat", `ServiceID ${header.ServiceID} already used in this login session`);
+      return failure(
+        request,
+        category,
+        "MessageFormat",
+        `ServiceID ${header.ServiceID} already used in this login session`,
+      );
     }
     session.serviceIds.add(header.ServiceID);
 
@@ -548,7 +598,8 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     },
     requireMaintenance: async () => {
       maintenanceRequired = true;
-      if (session !== undefined) await event(session.saleId, session.fullIntegration, "SaleAdmin", "Maintenance Required");
+      if (session !== undefined)
+        await event(session.saleId, session.fullIntegration, "SaleAdmin", "Maintenance Required");
     },
   };
 }

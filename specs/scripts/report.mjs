@@ -2,6 +2,7 @@
 // generated files of each package (packages/<protocol>/<artifact>/src/gen).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { protocols } from "./protocols.js";
 import { loadOpenApi, loadSchemaBundle, specsDir } from "./schemas.js";
 
@@ -21,9 +22,16 @@ const rows = [];
 for (const { id } of protocols) {
   const doc = loadOpenApi(id);
   const bundle = loadSchemaBundle(id);
+  // The generated operations table, once built: OpenAPI merges operations that share a route
+  // (nexo's terminal and POS listener), so it would undercount.
   let operations = 0;
-  for (const item of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(item)) if (op && typeof op === "object" && "responses" in op) operations++;
+  const built = join(specsDir, "..", "packages", id, "server", "dist", "gen", "server.gen.js");
+  if (existsSync(built)) {
+    operations = Object.keys((await import(pathToFileURL(built).href)).operations).length;
+  } else {
+    for (const item of Object.values(doc.paths ?? {})) {
+      for (const op of Object.values(item)) if (op && typeof op === "object" && "responses" in op) operations++;
+    }
   }
   const dir = join(specsDir, "openapi", id);
   const bytes = ["openapi.yaml", `${id}.schema.json`].reduce((n, f) => n + statSync(join(dir, f)).size, 0);

@@ -83,3 +83,38 @@ export function describeTypesAgainstSpec(protocol, types) {
     });
   });
 }
+
+/** @param {URL} file @returns {string[]} names in `export { a, type b }` / `export type { c }` statements */
+function exportedNames(file) {
+  const source = readFileSync(file, "utf8");
+  /** @type {string[]} */
+  const names = [];
+  for (const m of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
+    for (const part of (m[1] ?? "").split(",")) {
+      const name = part.trim().replace(/^type\s+/, "");
+      if (name) names.push(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Public API on purpose: a package's src/index.ts re-exports by name (no `export *`), and every
+ * name its generated barrel exports is among them, so a message added to the spec cannot go missing.
+ * @param {string} packageDir the package folder (`new URL("..", import.meta.url)` from its test)
+ */
+export function describePublicApi(packageDir) {
+  const base = packageDir.endsWith("/") ? packageDir : `${packageDir}/`;
+  const index = new URL("src/index.ts", base);
+  const barrel = new URL("src/gen/index.gen.ts", base);
+  describe("public API", () => {
+    it("re-exports by name, never with export *", () => {
+      expect(readFileSync(index, "utf8")).not.toMatch(/export\s+\*/);
+    });
+    it("re-exports every name of the generated barrel", () => {
+      const generated = exportedNames(barrel);
+      expect(generated.length).toBeGreaterThan(0);
+      expect(exportedNames(index)).toEqual(expect.arrayContaining(generated));
+    });
+  });
+}

@@ -37,3 +37,20 @@ export {
   validateRequestBody,
   xmlShapes,
 } from "./gen/index.gen.js";
+export {
+  type CallbackAttempt,
+  type CallbackRecord,
+  createPayneteasySimulator,
+  type DayClose,
+  type OrderType,
+  PAYNETEASY_CALLBACK_RETRY_DELAYS_MS,
+  PAYNETEASY_SIMULATOR_CREDENTIALS,
+  PAYNETEASY_TEST_AMOUNTS,
+  type PayneteasySimulator,
+  type PayneteasySimulatorOptions,
+  type PayneteasySimulatorState,
+  type RunningPayneteasySimulator,
+  type SimulatedOrder,
+  type StartPayneteasySimulatorOptions,
+  startPayneteasySimulator,
+} from "./simulator/index.js";

@@ -69,3 +69,19 @@ export {
   validateRequestBody,
   xmlShapes,
 } from "./gen/index.gen.js";
+export {
+  type ConsumeResult,
+  createStripeTerminalSimulator,
+  DECLINE_AMOUNT_ENDINGS,
+  DECLINE_CARDS,
+  type RunningStripeTerminalSimulator,
+  SIMULATED_REGISTRATION_CODES,
+  SIMULATOR_SECRET_KEY,
+  type SimulatedDecline,
+  type SimulatedPaymentIntent,
+  type StartStripeTerminalSimulatorOptions,
+  type StripeTerminalSimulator,
+  type StripeTerminalSimulatorOptions,
+  type StripeTerminalState,
+  startStripeTerminalSimulator,
+} from "./simulator/index.js";

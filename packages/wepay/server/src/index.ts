@@ -40,3 +40,18 @@ export {
   validateRequestBody,
   xmlShapes,
 } from "./gen/index.gen.js";
+export {
+  createWePaySimulator,
+  DECLINE_CENTS,
+  type RunningWePaySimulator,
+  SESSION_TOKEN_UNUSED_TTL,
+  SESSION_TOKEN_USED_TTL,
+  type SessionTokenUse,
+  type SessionTokenUseFailure,
+  type StartWePaySimulatorOptions,
+  startWePaySimulator,
+  WEPAY_SIMULATOR_CREDENTIALS,
+  type WePaySimulator,
+  type WePaySimulatorOptions,
+  type WePaySimulatorState,
+} from "./simulator/index.js";

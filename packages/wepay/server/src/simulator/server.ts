@@ -1,0 +1,54 @@
+/** Starts the WePay v3 simulator on a real port, guarded by App-Id/App-Token like WePay's stage API. */
+import type { FaultPlan } from "@payspec/runtime/server";
+import fastify from "fastify";
+import { type WePayAppCredentials, wepayAuthenticator } from "../auth.js";
+import { rejectWePay } from "../errors.js";
+import { registerWePay } from "../gen/index.gen.js";
+import { createWePaySimulator, type WePaySimulatorOptions, type WePaySimulatorState } from "./simulator.js";
+
+/** The app credentials the simulator accepts unless told otherwise (test values, not secrets). */
+export const WEPAY_SIMULATOR_CREDENTIALS: Readonly<WePayAppCredentials> = Object.freeze({
+  appId: "sim-app-id",
+  appToken: "sim-app-token",
+});
+
+export interface StartWePaySimulatorOptions extends WePaySimulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: any free port). */
+  port?: number;
+  /** App-Id/App-Token the simulator accepts (default WEPAY_SIMULATOR_CREDENTIALS). */
+  credentials?: WePayAppCredentials;
+  /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
+  faults?: FaultPlan | (() => FaultPlan);
+}
+
+export interface RunningWePaySimulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (operations live at `/session_tokens`, `/terminals`, `/payments`). */
+  readonly url: string;
+  /** The App-Id/App-Token to send. */
+  readonly credentials: Readonly<WePayAppCredentials>;
+  readonly state: WePaySimulatorState;
+  close(): Promise<void>;
+}
+
+export async function startWePaySimulator(options: StartWePaySimulatorOptions = {}): Promise<RunningWePaySimulator> {
+  const { host = "127.0.0.1", port = 0, credentials = WEPAY_SIMULATOR_CREDENTIALS, faults, ...rest } = options;
+  const simulator = createWePaySimulator(rest);
+  const app = fastify();
+  await registerWePay(app, simulator.handlers, {
+    reject: rejectWePay,
+    authenticate: wepayAuthenticator(credentials),
+    faults,
+    faultHeader: true,
+  });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    credentials,
+    state: simulator.state,
+    close: () => app.close(),
+  };
+}

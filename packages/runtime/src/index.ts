@@ -146,6 +146,7 @@ export {
 } from "./redact.js";
 export { createFetchTransport, type FetchTransportOptions } from "./transport/fetch.js";
 export { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryOptions, withRetry } from "./transport/retry.js";
+export { scriptedTransport } from "./transport/scripted.js";
 export { responseText, type Transport, type TransportRequest, type TransportResponse } from "./transport/types.js";
 // Validation issues (what generated validators return)
 export {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { type ClientConfig, callOperation } from "../src/http/client.js";
 import type { OperationDescriptor } from "../src/http/operation.js";
-import type { Transport, TransportRequest, TransportResponse } from "../src/transport/types.js";
+import { scriptedTransport } from "../src/transport/scripted.js";
+import type { Transport, TransportResponse } from "../src/transport/types.js";
 
 const op = (over: Partial<OperationDescriptor> = {}): OperationDescriptor => ({
   id: "createPayment",
@@ -30,14 +31,6 @@ const op = (over: Partial<OperationDescriptor> = {}): OperationDescriptor => ({
   ...over,
 });
 
-function recorder(answers: TransportResponse[]) {
-  const seen: TransportRequest[] = [];
-  const transport: Transport = async (req) => {
-    seen.push(req);
-    return answers[Math.min(seen.length - 1, answers.length - 1)]!;
-  };
-  return { seen, transport };
-}
 const ok: TransportResponse = { status: 200, headers: { "content-type": "application/json" }, body: '{"id":"p1"}' };
 const unavailable: TransportResponse = { status: 503, headers: {}, body: "" };
 const makeError = (status: number, body: unknown) => Object.assign(new Error(`HTTP ${status}`), { status, body });
@@ -49,7 +42,7 @@ const config = (transport: Transport): ClientConfig => ({
 
 describe("callOperation", () => {
   it("builds the URL, headers and form body from the descriptor", async () => {
-    const { seen, transport } = recorder([ok]);
+    const { sent: seen, transport } = scriptedTransport([ok]);
     const out = await callOperation(
       op(),
       { account: "a/1", "expand[]": ["payment_method"], body: { amount: 100, metadata: { order: "42" } } },
@@ -66,7 +59,7 @@ describe("callOperation", () => {
   });
 
   it("writes array query parameters in the spec's style", async () => {
-    const { seen, transport } = recorder([ok]);
+    const { sent: seen, transport } = scriptedTransport([ok]);
     const list: OperationDescriptor = op({
       method: "GET",
       safe: true,
@@ -90,7 +83,7 @@ describe("callOperation", () => {
   });
 
   it("sends the body in the media type the caller asks for, when the spec allows it", async () => {
-    const { seen, transport } = recorder([ok]);
+    const { sent: seen, transport } = scriptedTransport([ok]);
     const both = op({
       body: {
         contentTypes: ["application/xml", "application/json"],
@@ -111,7 +104,7 @@ describe("callOperation", () => {
   });
 
   it("does not retry a write without an idempotency key", async () => {
-    const { seen, transport } = recorder([unavailable, ok]);
+    const { sent: seen, transport } = scriptedTransport([unavailable, ok]);
     await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({
       status: 503,
     });
@@ -119,13 +112,13 @@ describe("callOperation", () => {
   });
 
   it("retries a write that carries its idempotency key, with the same key", async () => {
-    const { seen, transport } = recorder([unavailable, ok]);
+    const { sent: seen, transport } = scriptedTransport([unavailable, ok]);
     await callOperation(op(), { account: "a", "Unique-Key": "k1", body: {} }, config(transport), makeError);
     expect(seen.map((r) => r.headers["Unique-Key"])).toEqual(["k1", "k1"]);
   });
 
   it("retries a read", async () => {
-    const { seen, transport } = recorder([unavailable, unavailable, ok]);
+    const { sent: seen, transport } = scriptedTransport([unavailable, unavailable, ok]);
     await callOperation(
       op({ method: "GET", safe: true, body: undefined }),
       { account: "a" },
@@ -136,7 +129,7 @@ describe("callOperation", () => {
   });
 
   it("throws the protocol's error with the decoded error body", async () => {
-    const { transport } = recorder([
+    const { transport } = scriptedTransport([
       { status: 400, headers: { "content-type": "application/json" }, body: '{"error_code":"INVALID_PARAMS"}' },
     ]);
     await expect(callOperation(op(), { account: "a", body: {} }, config(transport), makeError)).rejects.toMatchObject({
@@ -146,13 +139,13 @@ describe("callOperation", () => {
   });
 
   it("refuses to send without a required path parameter or body", async () => {
-    const { transport } = recorder([ok]);
+    const { transport } = scriptedTransport([ok]);
     await expect(callOperation(op(), { body: {} }, config(transport), makeError)).rejects.toThrow(/account/);
     await expect(callOperation(op(), { account: "a" }, config(transport), makeError)).rejects.toThrow(/body/);
   });
 
   it("lets the authenticator see the encoded body (OAuth signs it)", async () => {
-    const { seen, transport } = recorder([ok]);
+    const { sent: seen, transport } = scriptedTransport([ok]);
     await callOperation(
       op(),
       { account: "a", body: { x: "1" } },
@@ -170,7 +163,7 @@ describe("callOperation", () => {
   it("stops at once when the caller aborts", async () => {
     const ac = new AbortController();
     ac.abort();
-    const { seen, transport } = recorder([unavailable]);
+    const { sent: seen, transport } = scriptedTransport([unavailable]);
     await expect(
       callOperation(
         op({ method: "GET", safe: true, body: undefined }),
@@ -181,5 +174,19 @@ describe("callOperation", () => {
       ),
     ).rejects.toThrow();
     expect(seen.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("scriptedTransport", () => {
+  it("answers in order, repeats the last answer and keeps every request", async () => {
+    const { sent, transport } = scriptedTransport([unavailable, ok]);
+    const req = { method: "GET", url: "http://127.0.0.1:9/x", headers: {} };
+    expect((await transport(req)).status).toBe(503);
+    expect((await transport(req)).status).toBe(200);
+    expect((await transport(req)).status).toBe(200);
+    expect(sent).toHaveLength(3);
+  });
+  it("refuses an empty script", () => {
+    expect(() => scriptedTransport([])).toThrow(TypeError);
   });
 });

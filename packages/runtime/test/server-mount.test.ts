@@ -3,7 +3,7 @@
 import fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OperationDescriptor } from "../src/http/operation.js";
-import { mountOperations, parseFaultHeader, type RejectReason, type Reply } from "../src/server/index.js";
+import { listenUrl, mountOperations, parseFaultHeader, type RejectReason, type Reply } from "../src/server/index.js";
 import type { ValidationIssue } from "../src/validation/issues.js";
 
 const createItem: OperationDescriptor = {
@@ -267,5 +267,18 @@ describe("faults", () => {
     });
     await expect(call).rejects.toThrow();
     expect(committed).toHaveLength(1);
+  });
+});
+
+describe("listenUrl", () => {
+  it("gives the bound loopback URL for port 0", async () => {
+    const local = fastify();
+    const url = await listenUrl(local);
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(url).not.toMatch(/:0$/);
+    } finally {
+      await local.close();
+    }
   });
 });

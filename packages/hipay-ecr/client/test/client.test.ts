@@ -12,6 +12,7 @@ import type { CheckResponse, ConnectorError, PaymentRequest } from "@payspec/hip
 import {
   AbortedError,
   AuthError,
+  scriptedTransport,
   TransportError,
   type TransportRequest,
   type TransportResponse,
@@ -44,16 +45,6 @@ function jsonAnswer(body: unknown): TransportResponse {
 }
 
 /** A transport that answers from `answers` in turn and records what it was sent. */
-function countingTransport(answers: TransportResponse[]) {
-  const sent: TransportRequest[] = [];
-  const transport = async (request: TransportRequest): Promise<TransportResponse> => {
-    sent.push(request);
-    const answer = answers[Math.min(sent.length, answers.length) - 1];
-    if (!answer) throw new Error("no answer configured");
-    return answer;
-  };
-  return { sent, transport };
-}
 
 const unreachable = connectorError(503, "The terminal does not answer on /dev/ttyUSB0");
 const busy = connectorError(409, "A transaction is already in progress");
@@ -189,7 +180,7 @@ describe("against a connector on loopback", () => {
 
 describe("hipayAuth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD protect the local API with Basic Auth)", () => {
   it("adds Authorization: Basic base64(login:password) to every request", async () => {
-    const { sent, transport } = countingTransport([jsonAnswer(checked), jsonAnswer(paid)]);
+    const { sent, transport } = scriptedTransport([jsonAnswer(checked), jsonAnswer(paid)]);
     const client = new HiPayEcrClient({ baseUrl: "http://localhost:8080", transport, auth: hipayAuth(credentials) });
     await client.maintenanceCheck({});
     await client.paymentPay({ body: payment });
@@ -201,7 +192,7 @@ describe("hipayAuth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD protect
   });
 
   it("encodes a non-ASCII password as UTF-8 (RFC 7617 §2.1)", async () => {
-    const { sent, transport } = countingTransport([jsonAnswer(checked)]);
+    const { sent, transport } = scriptedTransport([jsonAnswer(checked)]);
     const client = new HiPayEcrClient({
       baseUrl: "http://localhost:8080",
       transport,
@@ -222,7 +213,7 @@ describe("hipayAuth (seed: TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD protect
 
 describe("retries (a payment is never sent twice: a lost answer could mean a second charge)", () => {
   it("does not retry POST / (payment) after a 503", async () => {
-    const { sent, transport } = countingTransport([unreachable, jsonAnswer(paid)]);
+    const { sent, transport } = scriptedTransport([unreachable, jsonAnswer(paid)]);
     const client = new HiPayEcrClient({
       baseUrl: "http://localhost:8080",
       transport,
@@ -260,7 +251,7 @@ describe("retries (a payment is never sent twice: a lost answer could mean a sec
     ["maintenanceCancel", "/cancel"],
   ] as const)("retries GET %s after a 503 (terminal unreachable)", async (op, path) => {
     const answer = op === "maintenanceCancel" ? { status: 200, headers: {}, body: "" } : jsonAnswer(checked);
-    const { sent, transport } = countingTransport([unreachable, answer]);
+    const { sent, transport } = scriptedTransport([unreachable, answer]);
     const client = new HiPayEcrClient({
       baseUrl: "http://localhost:8080",
       transport,
@@ -274,7 +265,7 @@ describe("retries (a payment is never sent twice: a lost answer could mean a sec
   });
 
   it("does not retry a maintenance call answered 409 (busy is not transient by the clock)", async () => {
-    const { sent, transport } = countingTransport([busy, jsonAnswer(checked)]);
+    const { sent, transport } = scriptedTransport([busy, jsonAnswer(checked)]);
     const client = new HiPayEcrClient({
       baseUrl: "http://localhost:8080",
       transport,

@@ -1,7 +1,13 @@
 // The Stripe Terminal client's contract beyond the round trip: Stripe errors arrive typed, the
 // caller can abort, the key and Stripe-Version go on every request, and a POST is retried only
 // when it carries an Idempotency-Key (Stripe API reference, "Idempotent requests").
-import { AbortedError, AuthError, type TransportRequest, type TransportResponse } from "@payspec/runtime";
+import {
+  AbortedError,
+  AuthError,
+  scriptedTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from "@payspec/runtime";
 import {
   examples,
   registerStripeTerminal,
@@ -38,16 +44,6 @@ function stripeError(status: number, type: ErrorType, message: string, code?: Er
 }
 
 /** A transport that answers from `answers` in turn and records what it was sent. */
-function countingTransport(answers: TransportResponse[]) {
-  const sent: TransportRequest[] = [];
-  const transport = async (request: TransportRequest): Promise<TransportResponse> => {
-    sent.push(request);
-    const answer = answers[Math.min(sent.length, answers.length) - 1];
-    if (!answer) throw new Error("no answer configured");
-    return answer;
-  };
-  return { sent, transport };
-}
 
 const unavailable = stripeError(503, "api_error", "The server is temporarily unavailable.");
 const readerOk = json(200, reader);
@@ -180,7 +176,7 @@ describe("against a Stripe Terminal server on loopback", () => {
 
 describe("AbortSignal", () => {
   it("sends nothing when the signal is already aborted", async () => {
-    const { sent, transport } = countingTransport([listOk]);
+    const { sent, transport } = scriptedTransport([listOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -208,7 +204,7 @@ describe("AbortSignal", () => {
 
 describe("stripeAuth", () => {
   it("adds Authorization: Bearer and the contract's Stripe-Version to every request", async () => {
-    const { sent, transport } = countingTransport([listOk]);
+    const { sent, transport } = scriptedTransport([listOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -224,7 +220,7 @@ describe("stripeAuth", () => {
   });
 
   it("adds Stripe-Account for a Connect platform, and lets a call's own headers win", async () => {
-    const { sent, transport } = countingTransport([listOk, listOk]);
+    const { sent, transport } = scriptedTransport([listOk, listOk]);
     const auth = stripeAuth({ secretKey, stripeVersion: "2024-06-20", stripeAccount: "acct_1NfZlvConnected" });
     const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, auth });
     await client.readersList({});
@@ -238,7 +234,7 @@ describe("stripeAuth", () => {
   });
 
   it("sends a form body with bracket nesting and its media type", async () => {
-    const { sent, transport } = countingTransport([readerOk]);
+    const { sent, transport } = scriptedTransport([readerOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -272,7 +268,7 @@ describe("stripeAuth", () => {
 
 describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", () => {
   it("retries POST process_payment_intent with an Idempotency-Key after a 503, sending the same key and body", async () => {
-    const { sent, transport } = countingTransport([unavailable, readerOk]);
+    const { sent, transport } = scriptedTransport([unavailable, readerOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -290,7 +286,7 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
   });
 
   it("does not retry POST process_payment_intent without an Idempotency-Key: a lost answer could mean a second charge", async () => {
-    const { sent, transport } = countingTransport([unavailable, readerOk]);
+    const { sent, transport } = scriptedTransport([unavailable, readerOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -306,7 +302,7 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
   });
 
   it("retries a read (GET /v1/terminal/readers) after a 503", async () => {
-    const { sent, transport } = countingTransport([unavailable, listOk]);
+    const { sent, transport } = scriptedTransport([unavailable, listOk]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -319,7 +315,7 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
   });
 
   it("gives up after maxAttempts and throws the last 503 as StripeTerminalApiError", async () => {
-    const { sent, transport } = countingTransport([unavailable]);
+    const { sent, transport } = scriptedTransport([unavailable]);
     const client = new StripeTerminalClient({
       baseUrl: "https://api.stripe.com",
       transport,
@@ -331,7 +327,7 @@ describe("retries (Stripe: retry a POST only with the same Idempotency-Key)", ()
   });
 
   it("does not retry a 400 even on a read", async () => {
-    const { sent, transport } = countingTransport([
+    const { sent, transport } = scriptedTransport([
       stripeError(400, "invalid_request_error", "Invalid integer: many", "parameter_invalid_integer"),
     ]);
     const client = new StripeTerminalClient({ baseUrl: "https://api.stripe.com", transport, retry: noRetryWait });

@@ -1,6 +1,12 @@
 // The WePay client's contract beyond the round trip: vendor errors arrive typed, the caller can
 // abort, App-Id/App-Token go on every request, and only an idempotent payment is retried.
-import { AbortedError, AuthError, type TransportRequest, type TransportResponse } from "@payspec/runtime";
+import {
+  AbortedError,
+  AuthError,
+  scriptedTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from "@payspec/runtime";
 import { examples, registerWePay, rejectWePay, type WePayHandlers, wepayAuthenticator } from "@payspec/wepay-server";
 import type { ApiError, ErrorCode, Payment } from "@payspec/wepay-types";
 import fastify, { type FastifyInstance } from "fastify";
@@ -27,16 +33,6 @@ function wepayError(status: number, error_code: ErrorCode, error_message: string
 }
 
 /** A transport that answers from `answers` in turn and records what it was sent. */
-function countingTransport(answers: TransportResponse[]) {
-  const sent: TransportRequest[] = [];
-  const transport = async (request: TransportRequest): Promise<TransportResponse> => {
-    sent.push(request);
-    const answer = answers[Math.min(sent.length, answers.length) - 1];
-    if (!answer) throw new Error("no answer configured");
-    return answer;
-  };
-  return { sent, transport };
-}
 
 const paymentOk: TransportResponse = {
   status: 200,
@@ -139,7 +135,7 @@ describe("against a WePay server on loopback", () => {
 
 describe("wepayAuth", () => {
   it("adds App-Id, App-Token and Api-Version 3.0 to every request", async () => {
-    const { sent, transport } = countingTransport([paymentOk]);
+    const { sent, transport } = scriptedTransport([paymentOk]);
     const client = new WePayClient({ baseUrl: "https://stage-api.wepay.com", transport, auth: wepayAuth(credentials) });
     await client.paymentsGet({ id: payment.id });
     expect(sent[0]?.headers).toMatchObject({
@@ -158,7 +154,7 @@ describe("wepayAuth", () => {
 
 describe("retries (PROTOCOLS.md §1: retry a payment only with the same Unique-Key)", () => {
   it("retries POST /payments with a Unique-Key after a 503, sending the same key again", async () => {
-    const { sent, transport } = countingTransport([unavailable, paymentOk]);
+    const { sent, transport } = scriptedTransport([unavailable, paymentOk]);
     const client = new WePayClient({
       baseUrl: "https://stage-api.wepay.com",
       transport,
@@ -173,7 +169,7 @@ describe("retries (PROTOCOLS.md §1: retry a payment only with the same Unique-K
   });
 
   it("does not retry POST /payments without a Unique-Key: a lost answer could mean a second charge", async () => {
-    const { sent, transport } = countingTransport([unavailable, paymentOk]);
+    const { sent, transport } = scriptedTransport([unavailable, paymentOk]);
     const client = new WePayClient({
       baseUrl: "https://stage-api.wepay.com",
       transport,
@@ -190,7 +186,7 @@ describe("retries (PROTOCOLS.md §1: retry a payment only with the same Unique-K
   });
 
   it("does not retry another POST without a Unique-Key (POST /terminals)", async () => {
-    const { sent, transport } = countingTransport([unavailable]);
+    const { sent, transport } = scriptedTransport([unavailable]);
     const client = new WePayClient({
       baseUrl: "https://stage-api.wepay.com",
       transport,
@@ -202,7 +198,7 @@ describe("retries (PROTOCOLS.md §1: retry a payment only with the same Unique-K
   });
 
   it("retries a read (GET /payments/{id}) after a 503", async () => {
-    const { sent, transport } = countingTransport([unavailable, paymentOk]);
+    const { sent, transport } = scriptedTransport([unavailable, paymentOk]);
     const client = new WePayClient({
       baseUrl: "https://stage-api.wepay.com",
       transport,

@@ -1,5 +1,5 @@
 /** Starts the terminal simulator on a real port: `POST <url>/EPASSaleToPOI/3.1`. */
-import type { FaultPlan } from "@payspec/runtime/server";
+import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { rejectNexo } from "../errors.js";
 import { registerNexoTerminal } from "../gen/index.gen.js";
@@ -34,11 +34,9 @@ export async function startNexoTerminalSimulator(
   const simulator = createNexoTerminalSimulator(terminal);
   const app = fastify();
   await registerNexoTerminal(app, simulator.handlers, { reject: rejectNexo, faults, faultHeader: true });
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const bound = typeof address === "object" && address !== null ? address.port : port;
+  const url = await listenUrl(app, { host, port });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    url,
     state: simulator.state,
     settled: () => simulator.settled(),
     hurry: () => simulator.hurry(),

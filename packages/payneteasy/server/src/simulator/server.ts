@@ -1,6 +1,6 @@
 /** Starts the Payneteasy gateway simulator on a real port, with the package's own refusals and credential checks. */
 import { MemoryNonceStore } from "@payspec/runtime";
-import type { FaultPlan } from "@payspec/runtime/server";
+import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { payneteasyAuthenticator } from "../auth.js";
 import { payneteasyErrorEncoding, rejectPayneteasy } from "../errors.js";
@@ -54,11 +54,9 @@ export async function startPayneteasySimulator(
       ...(gateway.now === undefined ? {} : { now: gateway.now }),
     }),
   });
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const bound = typeof address === "object" && address !== null ? address.port : port;
+  const url = await listenUrl(app, { host, port });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    url,
     credentials: simulator.credentials,
     state: simulator.state,
     advance: () => simulator.advance(),

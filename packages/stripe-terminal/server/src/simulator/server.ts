@@ -1,5 +1,5 @@
 /** Starts the Stripe Terminal simulator on a real port: the `/v1/terminal/*` API of a test-mode account. */
-import type { FaultPlan } from "@payspec/runtime/server";
+import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { stripeAuthenticator } from "../auth.js";
 import { rejectStripe } from "../errors.js";
@@ -40,11 +40,9 @@ export async function startStripeTerminalSimulator(
     faults,
     faultHeader: true,
   });
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const bound = typeof address === "object" && address !== null ? address.port : port;
+  const url = await listenUrl(app, { host, port });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    url,
     credentials: { secretKey: simulator.state.secretKey },
     state: simulator.state,
     close: () => app.close(),

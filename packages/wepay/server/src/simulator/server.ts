@@ -1,5 +1,5 @@
 /** Starts the WePay v3 simulator on a real port, guarded by App-Id/App-Token like WePay's stage API. */
-import type { FaultPlan } from "@payspec/runtime/server";
+import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { type WePayAppCredentials, wepayAuthenticator } from "../auth.js";
 import { rejectWePay } from "../errors.js";
@@ -42,11 +42,9 @@ export async function startWePaySimulator(options: StartWePaySimulatorOptions = 
     faults,
     faultHeader: true,
   });
-  await app.listen({ host, port });
-  const address = app.server.address();
-  const bound = typeof address === "object" && address !== null ? address.port : port;
+  const url = await listenUrl(app, { host, port });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+    url,
     credentials,
     state: simulator.state,
     close: () => app.close(),

@@ -33,7 +33,8 @@ export function describeValidatorsAgainstSpec(protocol, validators) {
       );
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-    });
+      // Spawning node and compiling every validator takes seconds on a loaded 2-core machine; nothing is timed.
+    }, 60_000);
     it("has a validator for every model with an example", () => {
       expect(byModel.length).toBeGreaterThan(0);
       for (const e of byModel) {

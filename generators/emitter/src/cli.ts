@@ -3,7 +3,7 @@
  * and runs this emitter alone into `<cwd>/src/gen` (cleaned first, so removed messages vanish).
  */
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile, formatDiagnostic, NodeHost, resolveCompilerOptions } from "@typespec/compiler";
@@ -43,13 +43,16 @@ export async function main(argv: string[], cwd: string): Promise<number> {
     for (const d of configDiagnostics) console.error(formatDiagnostic(d, { pretty: false }));
     return 1;
   }
-  await rm(outDir, { recursive: true, force: true });
+  // Emit beside the live folder and swap it in at the end: a build that reads src/gen meanwhile (another turbo run,
+  // an editor) sees the old files or the new ones, never an empty or half-written folder.
+  const stagingDir = join(cwd, "src", `.gen-${process.pid}`);
+  await rm(stagingDir, { recursive: true, force: true });
   const program = await compile(NodeHost, entrypoint, {
     ...options,
     emit: [emitterPath],
     options: {
       "@payspec/emitter": {
-        "emitter-output-dir": outDir,
+        "emitter-output-dir": stagingDir,
         artifact,
         protocol,
         "schema-dir": schemaOverride ? resolve(cwd, schemaOverride) : join(specsDir, "openapi"),
@@ -58,7 +61,14 @@ export async function main(argv: string[], cwd: string): Promise<number> {
   });
   if (program.diagnostics.length > 0) {
     for (const d of program.diagnostics) console.error(formatDiagnostic(d, { pretty: false }));
+    await rm(stagingDir, { recursive: true, force: true });
     return 1;
   }
+  const retiredDir = join(cwd, "src", `.gen-old-${process.pid}`);
+  await rename(outDir, retiredDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  await rename(stagingDir, outDir);
+  await rm(retiredDir, { recursive: true, force: true });
   return 0;
 }

@@ -5,6 +5,9 @@ export { type WePayAuthOptions, wepayAuth } from "./auth.js";
 export type {
   PaymentsCreateInput,
   PaymentsGetInput,
+  PaymentsListInput,
+  RefundsCreateInput,
+  RefundsGetInput,
   SessionTokensCreateInput,
   SessionTokensDeleteInput,
   SessionTokensGetInput,

@@ -1,12 +1,6 @@
 // The WePay client's contract beyond the round trip: vendor errors arrive typed, the caller can
 // abort, App-Id/App-Token go on every request, and only an idempotent payment is retried.
-import {
-  AbortedError,
-  AuthError,
-  scriptedTransport,
-  type TransportRequest,
-  type TransportResponse,
-} from "@payspec/runtime";
+import { AbortedError, AuthError, scriptedTransport, type TransportResponse } from "@payspec/runtime";
 import { examples, registerWePay, rejectWePay, type WePayHandlers, wepayAuthenticator } from "@payspec/wepay-server";
 import type { ApiError, ErrorCode, Payment } from "@payspec/wepay-types";
 import fastify, { type FastifyInstance } from "fastify";
@@ -79,6 +73,9 @@ describe("against a WePay server on loopback", () => {
       terminalsUpdate: unused,
       terminalsDelete: unused,
       paymentsCreate: unused,
+      paymentsList: unused,
+      refundsCreate: unused,
+      refundsGet: unused,
       // Holds the request open until the test releases it, so a call is pending for sure.
       paymentsGet: async () => {
         markArrived();

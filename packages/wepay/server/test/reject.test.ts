@@ -58,6 +58,9 @@ const handlers: WePayHandlers = {
     return exampleReply("paymentsCreate");
   },
   paymentsGet: () => exampleReply("paymentsGet"),
+  paymentsList: () => exampleReply("paymentsList"),
+  refundsCreate: () => exampleReply("refundsCreate"),
+  refundsGet: () => exampleReply("refundsGet"),
 };
 
 let app: FastifyInstance;

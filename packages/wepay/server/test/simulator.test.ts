@@ -1,9 +1,20 @@
 // The WePay v3 simulator (seed 000, PROTOCOLS.md §1): each test names the rule it enforces and
 // fails when the simulator breaks it. Real loopback HTTP only; an injected clock, never a sleep.
-import type { ApiError, Payment, SessionToken, SessionTokenList, Terminal, TerminalList } from "@payspec/wepay-types";
+import type {
+  ApiError,
+  Payment,
+  PaymentList,
+  Refund,
+  SessionToken,
+  SessionTokenList,
+  Terminal,
+  TerminalList,
+} from "@payspec/wepay-types";
 import {
   validateApiError,
   validatePayment,
+  validatePaymentList,
+  validateRefund,
   validateSessionToken,
   validateSessionTokenList,
   validateTerminal,
@@ -85,13 +96,17 @@ const terminalBody = (serial: string, account = ACCOUNT) => ({
   terminal_configuration: { currency: "USD", signature_required: false, name: "Front desk" },
 });
 
-const paymentBody = (amount = 2500) => ({
+let methods = 0;
+/** A fresh encoded payment method, as after a new card read (they are single use). */
+const freshMethod = () => `epm-${++methods}`;
+
+const paymentBody = (amount = 2500, method = "{value-from-CP-SDK}", reference = "order-1042") => ({
   account_id: ACCOUNT,
   amount,
   currency: "USD",
   fee_amount: 103,
-  payment_method: { encoded_payment_method: "{value-from-CP-SDK}" },
-  reference_id: "order-1042",
+  payment_method: { encoded_payment_method: method },
+  reference_id: reference,
 });
 
 describe("rule 1: App-Id/App-Token authentication", () => {
@@ -326,7 +341,7 @@ describe("rule 4: payments with Unique-Key idempotency", () => {
     expect(sim.state.charges).toBe(1);
     expect(sim.state.payments.size).toBe(1);
     // another key is another payment
-    const other = await pay("key-2", paymentBody());
+    const other = await pay("key-2", paymentBody(2500, freshMethod()));
     expect(other.body.id).not.toBe(first.body.id);
     expect(sim.state.charges).toBe(2);
   });
@@ -389,5 +404,150 @@ describe("rule 4: payments with Unique-Key idempotency", () => {
     } finally {
       await busy.close();
     }
+  });
+});
+
+describe("rule 5: an encoded_payment_method is single use", () => {
+  const pay = (key: string, body: unknown, headers: Record<string, string> = {}) =>
+    call<Payment>("POST", "/payments", { body, headers: { "Unique-Key": key, ...headers } });
+
+  it("a second payment from the same method under another Unique-Key is refused with 400, nothing charged", async () => {
+    const method = freshMethod();
+    expect((await pay("k-1", paymentBody(2500, method))).body.status).toBe("completed");
+    const e = expectError(await pay("k-2", paymentBody(2500, method)), 400, "INVALID_PARAMS");
+    expect(e.details?.[0]).toMatchObject({
+      reason_code: "PAYMENT_METHOD_ALREADY_USED",
+      target: ["payment_method", "encoded_payment_method"],
+      target_type: "HTTP_REQUEST_BODY",
+    });
+    expect(sim.state.charges).toBe(1);
+    expect(sim.state.usedPaymentMethods.get(method)).toBe("k-1");
+  });
+
+  it("the same Unique-Key with the same body is a replay, not a second use", async () => {
+    const method = freshMethod();
+    const first = await pay("k-r", paymentBody(2500, method));
+    const replay = await pay("k-r", paymentBody(2500, method));
+    expect(replay.status).toBe(200);
+    expect(replay.body.id).toBe(first.body.id);
+    expect(sim.state.charges).toBe(1);
+  });
+
+  it("a declined payment uses the method up too", async () => {
+    const method = freshMethod();
+    expect((await pay("k-d", paymentBody(1051, method))).body.status).toBe("failed");
+    expectError(await pay("k-d2", paymentBody(2500, method)), 400, "INVALID_PARAMS");
+    expect(sim.state.charges).toBe(1);
+  });
+
+  it("a refused request (busy) does not use the method up", async () => {
+    const method = freshMethod();
+    expectError(
+      await pay("k-b", paymentBody(2500, method), { "Payspec-Fault": "busy" }),
+      503,
+      "SERVICE_TEMPORARILY_UNAVAILABLE",
+    );
+    expect(sim.state.usedPaymentMethods.has(method)).toBe(false);
+    expect((await pay("k-b2", paymentBody(2500, method))).body.status).toBe("completed");
+  });
+});
+
+describe("rule 6: the disconnect fault (reader dropped before the authorization completed)", () => {
+  const pay = (key: string, body: unknown, headers: Record<string, string> = {}) =>
+    call<Payment>("POST", "/payments", { body, headers: { "Unique-Key": key, ...headers } });
+
+  it("answers 400 INVALID_PARAMS CARD_READER_DISCONNECTED, charges nothing and voids the method", async () => {
+    const method = freshMethod();
+    const e = expectError(
+      await pay("k-x", paymentBody(2500, method), { "Payspec-Fault": "disconnect" }),
+      400,
+      "INVALID_PARAMS",
+    );
+    expect(e.details?.[0]).toMatchObject({
+      reason_code: "CARD_READER_DISCONNECTED",
+      target: ["payment_method", "encoded_payment_method"],
+    });
+    expect(sim.state.charges).toBe(0);
+    expect(sim.state.payments.size).toBe(0);
+    // the voided method cannot be used again
+    const again = expectError(await pay("k-y", paymentBody(2500, method)), 400, "INVALID_PARAMS");
+    expect(again.details?.[0]?.reason_code).toBe("PAYMENT_METHOD_ALREADY_USED");
+  });
+
+  it("the Unique-Key is not kept: the platform may use it with a fresh card read", async () => {
+    await pay("k-z", paymentBody(2500, freshMethod()), { "Payspec-Fault": "disconnect" });
+    const retry = await pay("k-z", paymentBody(2500, freshMethod()));
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe("completed");
+    expect(sim.state.charges).toBe(1);
+  });
+});
+
+describe("rule 7: GET /payments finds payments by reference_id", () => {
+  it("returns the payment with the reference, newest first, and an empty page for an unknown reference", async () => {
+    const pay = (key: string, body: unknown) =>
+      call<Payment>("POST", "/payments", { body, headers: { "Unique-Key": key } });
+    const a = await pay("f-1", paymentBody(2500, freshMethod(), "ref-a"));
+    await pay("f-2", paymentBody(2600, freshMethod(), "ref-b"));
+    const found = await call<PaymentList>("GET", "/payments?reference_id=ref-a");
+    expect(found.status).toBe(200);
+    expect(validatePaymentList(found.body), JSON.stringify(validatePaymentList.errors)).toBe(true);
+    expect(found.body.results.map((p) => p.id)).toEqual([a.body.id]);
+    const none = await call<PaymentList>(`GET`, `/payments?reference_id=never&account_id=${ACCOUNT}`);
+    expect(none.body.results).toEqual([]);
+    const all = await call<PaymentList>("GET", `/payments?account_id=${ACCOUNT}&status=completed`);
+    expect(all.body.results.map((p) => p.reference_id)).toEqual(["ref-b", "ref-a"]);
+  });
+});
+
+describe("rule 8: refunds", () => {
+  const pay = async (amount = 2500) =>
+    (
+      await call<Payment>("POST", "/payments", {
+        body: paymentBody(amount, freshMethod()),
+        headers: { "Unique-Key": `p-${methods}` },
+      })
+    ).body;
+  const refund = (key: string, body: unknown) =>
+    call<Refund>("POST", "/refunds", { body, headers: { "Unique-Key": key } });
+
+  it("refunds a completed payment in part then in full; more than what is left is refused", async () => {
+    const p = await pay();
+    const r1 = await refund("r-1", { payment_id: p.id, refund_reason: "partial", amount: 1000 });
+    expect(r1.status).toBe(200);
+    expect(validateRefund(r1.body), JSON.stringify(validateRefund.errors)).toBe(true);
+    expect(r1.body).toMatchObject({ status: "completed", amount: 1000, payment: { id: p.id } });
+    expectError(
+      await refund("r-2", { payment_id: p.id, refund_reason: "too much", amount: 1501 }),
+      400,
+      "INVALID_PARAMS",
+    );
+    const r3 = await refund("r-3", { payment_id: p.id, refund_reason: "rest" });
+    expect(r3.body.amount).toBe(1500);
+    expect((await call<Payment>("GET", `/payments/${p.id}`)).body.amount_refunded).toBe(2500);
+    expect((await call<Refund>("GET", `/refunds/${r1.body.id}`)).body).toEqual(r1.body);
+    expectError(await call("GET", "/refunds/00000000-0000-4000-8000-000000000000"), 404, "NOT_FOUND");
+  });
+
+  it("is idempotent by Unique-Key: the same key and body answer the first refund, another body is refused", async () => {
+    const p = await pay();
+    const body = { payment_id: p.id, refund_reason: "returned", amount: 500 };
+    const first = await refund("r-k", body);
+    const again = await refund("r-k", body);
+    expect(again.body).toEqual(first.body);
+    expect(sim.state.refunds.size).toBe(1);
+    const e = expectError(await refund("r-k", { ...body, amount: 600 }), 400, "INVALID_PARAMS");
+    expect(e.details?.[0]?.target).toEqual(["Unique-Key"]);
+  });
+
+  it("a failed payment or an unknown payment cannot be refunded", async () => {
+    const failed = await pay(1051);
+    expectError(await refund("r-f", { payment_id: failed.id, refund_reason: "x" }), 400, "INVALID_PARAMS");
+    expectError(
+      await refund("r-u", { payment_id: "00000000-0000-4000-8000-000000000000", refund_reason: "x" }),
+      400,
+      "INVALID_PARAMS",
+    );
+    expect(sim.state.refunds.size).toBe(0);
   });
 });

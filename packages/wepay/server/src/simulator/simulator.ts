@@ -9,6 +9,18 @@
  * - a terminal's serial number is unique per account among terminals not deleted;
  * - POST /payments is idempotent by `Unique-Key`: the same key with the same body answers the
  *   first payment again, the same key with another body is refused (400 INVALID_PARAMS);
+ * - an `encoded_payment_method` (what the Card Present SDK hands the backend after a card read) is
+ *   single use: once a payment was created from it (completed or failed), a payment under another
+ *   Unique-Key with the same method is refused with 400 INVALID_PARAMS (reason
+ *   `PAYMENT_METHOD_ALREADY_USED` on `payment_method.encoded_payment_method`); the same Unique-Key
+ *   with the same body is a replay and answers the first payment;
+ * - the `disconnect` fault on POST /payments is a reader that dropped before the card
+ *   authorization completed: nothing is charged, the encoded method is voided (single use) and the
+ *   answer is 400 INVALID_PARAMS (reason `CARD_READER_DISCONNECTED`); the Unique-Key is not kept,
+ *   so the platform may use it again with a fresh card read;
+ * - GET /payments finds payments by account, `reference_id` and status (newest first, paged);
+ * - POST /refunds (Unique-Key idempotent like payments) refunds a completed payment in full or in
+ *   part, never more than what is left; GET /refunds/{id} returns it;
  * - an amount whose cents are 51 (e.g. 1051) fails as declined, and so does any payment under the
  *   `decline` fault (Payspec's test values: WePay publishes none for card-present payments);
  * - the `busy` fault answers every operation 503 SERVICE_TEMPORARILY_UNAVAILABLE.
@@ -20,6 +32,8 @@ import type {
   ApiError,
   CreatePaymentRequest,
   Payment,
+  PaymentStatus,
+  Refund,
   ResourceId,
   SessionToken,
   TargetType,
@@ -53,8 +67,13 @@ export interface WePaySimulatorState {
   readonly sessionTokens: ReadonlyMap<ResourceId, SessionToken>;
   readonly terminals: ReadonlyMap<ResourceId, Terminal>;
   readonly payments: ReadonlyMap<ResourceId, Payment>;
+  readonly refunds: ReadonlyMap<ResourceId, Refund>;
   /** Number of charges made (an idempotent replay makes none). */
   readonly charges: number;
+  /** Number of completed (approved) payments. */
+  readonly approvedCharges: number;
+  /** Encoded payment methods already used (single use), each with the Unique-Key that used it. */
+  readonly usedPaymentMethods: ReadonlyMap<string, string>;
   /**
    * Uses a session token the way the Card Present SDK does when it starts a reader session: an
    * active, unexpired token then lives 12 hours from now. Takes the `session_token` value (`stage_…`).
@@ -80,6 +99,25 @@ function invalid(message: string, target: string[], targetType: TargetType): Err
       error_code: "INVALID_PARAMS",
       error_message: "The request has invalid parameters; see details.",
       details: [{ message, reason_code: "PARAM_INVALID", target, target_type: targetType }],
+    },
+  };
+}
+
+/** A refused encoded payment method (reason codes chosen by Payspec; WePay publishes none for these cases). */
+function methodRefused(reasonCode: string, message: string): Err<400> {
+  return {
+    status: 400,
+    body: {
+      error_code: "INVALID_PARAMS",
+      error_message: "The request has invalid parameters; see details.",
+      details: [
+        {
+          message,
+          reason_code: reasonCode,
+          target: ["payment_method", "encoded_payment_method"],
+          target_type: "HTTP_REQUEST_BODY",
+        },
+      ],
     },
   };
 }
@@ -166,6 +204,9 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
   const terminalCreated = new Map<ResourceId, number>();
   const payments = new Map<ResourceId, Payment>();
   const byUniqueKey = new Map<string, { body: string; paymentId: ResourceId }>();
+  const refunds = new Map<ResourceId, Refund>();
+  const refundsByUniqueKey = new Map<string, { body: string; refundId: ResourceId }>();
+  const usedPaymentMethods = new Map<string, string>();
   let charges = 0;
 
   const expired = (t: SessionToken) => t.state === "active" && nowSeconds() >= t.expire_time;
@@ -174,8 +215,13 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
     sessionTokens,
     terminals,
     payments,
+    refunds,
+    usedPaymentMethods,
     get charges() {
       return charges;
+    },
+    get approvedCharges() {
+      return [...payments.values()].filter((p) => p.status === "completed").length;
     },
     useSessionToken(sessionToken) {
       const token = [...sessionTokens.values()].find((t) => t.session_token === sessionToken);
@@ -355,15 +401,106 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
         const first = payments.get(seen.paymentId) as Payment;
         return { status: 200, body: structuredClone(first) };
       }
+      const method = input.body.payment_method.encoded_payment_method;
+      if (usedPaymentMethods.has(method))
+        return methodRefused(
+          "PAYMENT_METHOD_ALREADY_USED",
+          "This encoded payment method was already used; read the card again for a new payment.",
+        );
+      if (ctx.faults.disconnect === true) {
+        usedPaymentMethods.set(method, key);
+        return methodRefused(
+          "CARD_READER_DISCONNECTED",
+          "The card reader disconnected before the card authorization completed; nothing was charged.",
+        );
+      }
       const payment = charge(input.body, ctx.faults.decline === true);
+      usedPaymentMethods.set(method, key);
       byUniqueKey.set(key, { body, paymentId: payment.id });
       return { status: 200, body: structuredClone(payment) };
+    },
+    paymentsList(input, ctx) {
+      if (busy(ctx)) return BUSY;
+      const page = paginate(
+        "/payments",
+        input,
+        {
+          create_time_start: input.create_time_start,
+          create_time_end: input.create_time_end,
+          account_id: input.account_id,
+          reference_id: input.reference_id,
+          status: input.status,
+        },
+        (f) =>
+          [...payments.values()]
+            .filter(
+              (p) =>
+                (f.create_time_start === undefined || p.create_time >= (f.create_time_start as number)) &&
+                (f.create_time_end === undefined || p.create_time <= (f.create_time_end as number)) &&
+                (f.account_id === undefined || p.owner?.id === f.account_id) &&
+                (f.reference_id === undefined || p.reference_id === f.reference_id) &&
+                (f.status === undefined || p.status === (f.status as PaymentStatus)),
+            )
+            .reverse(),
+      );
+      if ("status" in page) return page;
+      return { status: 200, body: { ...page, results: structuredClone(page.results) } };
     },
     paymentsGet(input, ctx) {
       if (busy(ctx)) return BUSY;
       const payment = payments.get(input.id);
       if (!payment) return notFound("payment", input.id);
       return { status: 200, body: structuredClone(payment) };
+    },
+
+    refundsCreate(input, ctx) {
+      if (busy(ctx)) return BUSY;
+      const key = input["Unique-Key"];
+      const body = canonical(input.body);
+      const seen = refundsByUniqueKey.get(key);
+      if (seen) {
+        if (seen.body !== body)
+          return invalid(
+            "This Unique-Key was already used with a different request body.",
+            ["Unique-Key"],
+            "HTTP_REQUEST_HEADER",
+          );
+        return { status: 200, body: structuredClone(refunds.get(seen.refundId) as Refund) };
+      }
+      const payment = payments.get(input.body.payment_id);
+      if (!payment) return invalid("The payment does not exist.", ["payment_id"], "HTTP_REQUEST_BODY");
+      if (payment.status !== "completed")
+        return invalid(`A ${payment.status} payment cannot be refunded.`, ["payment_id"], "HTTP_REQUEST_BODY");
+      const left = payment.amount - payment.amount_refunded;
+      const amount = input.body.amount ?? left;
+      if (amount < 1 || amount > left)
+        return invalid(`The amount to refund must be 1 to ${left}.`, ["amount"], "HTTP_REQUEST_BODY");
+      payment.amount_refunded += amount;
+      const id = randomUUID();
+      const refund: Refund = {
+        id,
+        resource: "refunds",
+        path: `/refunds/${id}`,
+        owner: payment.owner,
+        create_time: nowSeconds(),
+        api_version: API_VERSION,
+        status: "completed",
+        amount,
+        currency: payment.currency,
+        payment: { id: payment.id, path: payment.path, resource: "payments" },
+        refund_reason: input.body.refund_reason,
+        reference_id: input.body.reference_id ?? null,
+        failure_reason: null,
+      };
+      refunds.set(id, refund);
+      refundsByUniqueKey.set(key, { body, refundId: id });
+      return { status: 200, body: structuredClone(refund) };
+    },
+    refundsGet(input, ctx) {
+      if (busy(ctx)) return BUSY;
+      const refund = refunds.get(input.id);
+      if (!refund) return notFound("refund", input.id);
+      return { status: 200, body: structuredClone(refund) };
     },
   };
 

@@ -104,6 +104,10 @@ describe("against a Stripe Terminal server on loopback", () => {
       configurationsRetrieve: unused,
       configurationsUpdate: unused,
       configurationsDelete: unused,
+      paymentIntentsCreate: unused,
+      paymentIntentsRetrieve: unused,
+      paymentIntentsCancel: unused,
+      paymentIntentsCapture: unused,
       // Holds the request open until the test releases it, so a call is pending for sure.
       testHelpersPresentPaymentMethod: async () => {
         markArrived();

@@ -57,6 +57,10 @@ const handlers: StripeTerminalHandlers = {
   configurationsUpdate: () => exampleReply("configurationsUpdate"),
   configurationsDelete: () => exampleReply("configurationsDelete"),
   testHelpersPresentPaymentMethod: () => exampleReply("testHelpersPresentPaymentMethod"),
+  paymentIntentsCreate: () => exampleReply("paymentIntentsCreate"),
+  paymentIntentsRetrieve: () => exampleReply("paymentIntentsCreate") as never,
+  paymentIntentsCancel: () => exampleReply("paymentIntentsCreate") as never,
+  paymentIntentsCapture: () => exampleReply("paymentIntentsCreate") as never,
 };
 
 let app: FastifyInstance;

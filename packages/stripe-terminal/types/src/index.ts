@@ -3,9 +3,12 @@
 // keeps this list complete).
 export type {
   Address,
+  AllowRedisplay,
   ApiError,
   BadRequestError,
   CancelActionRequest,
+  CancelPaymentIntentRequest,
+  CapturePaymentIntentRequest,
   Cart,
   CartLineItem,
   CartParams,
@@ -23,6 +26,7 @@ export type {
   CreateConnectionTokenRequest,
   CreateLocationAddress,
   CreateLocationRequest,
+  CreatePaymentIntentRequest,
   CreateReaderRequest,
   CurrencySpecificTipping,
   CurrencySpecificTippingParams,

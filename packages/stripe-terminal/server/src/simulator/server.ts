@@ -1,4 +1,6 @@
 /** Starts the Stripe Terminal simulator on a real port: the `/v1/terminal/*` API of a test-mode account. */
+
+import { randomBytes } from "node:crypto";
 import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { stripeAuthenticator } from "../auth.js";
@@ -6,6 +8,7 @@ import { rejectStripe } from "../errors.js";
 import { registerStripeTerminal } from "../gen/index.gen.js";
 import {
   createStripeTerminalSimulator,
+  SIMULATOR_API_VERSION,
   type StripeTerminalSimulatorOptions,
   type StripeTerminalState,
 } from "./terminal.js";
@@ -34,6 +37,12 @@ export async function startStripeTerminalSimulator(
   const { host = "127.0.0.1", port = 0, faults, ...account } = options;
   const simulator = createStripeTerminalSimulator(account);
   const app = fastify();
+  // Every Stripe answer names its request and the API version it was rendered in.
+  app.addHook("onSend", async (request, reply) => {
+    const pinned = request.headers["stripe-version"];
+    reply.header("request-id", `req_${randomBytes(9).toString("base64url")}`);
+    reply.header("stripe-version", typeof pinned === "string" && pinned !== "" ? pinned : SIMULATOR_API_VERSION);
+  });
   await registerStripeTerminal(app, simulator.handlers, {
     reject: rejectStripe,
     authenticate: stripeAuthenticator({ secretKey: simulator.state.secretKey }),

@@ -4,8 +4,8 @@
  * and reader actions completed with the `present_payment_method` test helper (PROTOCOLS.md §2).
  * Time comes from an injectable clock: nothing here sleeps.
  */
-import { randomBytes } from "node:crypto";
-import type { HandlerContext } from "@payspec/runtime/server";
+import { createHmac, randomBytes } from "node:crypto";
+import type { Handler, HandlerContext, HandlerInput, Reply } from "@payspec/runtime/server";
 import type {
   ApiError,
   Configuration,
@@ -13,6 +13,7 @@ import type {
   ErrorResponse,
   Location,
   Metadata,
+  PaymentIntent,
   Reader,
   ReaderAction,
 } from "@payspec/stripe-terminal-types";
@@ -79,15 +80,75 @@ export interface StripeTerminalSimulatorOptions {
   now?: () => number;
   /** An action still `in_progress` after this long fails with `terminal_reader_timeout` (default: never). */
   actionTimeoutMs?: number;
+  /**
+   * Where to POST `terminal.reader.action_succeeded` / `terminal.reader.action_failed` events, signed
+   * with `secret` in a `Stripe-Signature` header (`t=…,v1=…`) as Stripe signs webhooks.
+   */
+  webhook?: { url: string; secret: string };
+  /**
+   * A simulated customer, for tests of code that polls: when a reader with an action in progress is
+   * next read (`GET` reader, reader list, `GET` PaymentIntent), the customer presents the card returned
+   * (`{}`: Stripe's default successful test card), or never presents one (`false`: the action waits for
+   * `cancel_action` or `actionTimeoutMs`). Without it, only the test helper presents cards.
+   */
+  customer?: (action: SimulatedAction) => PresentedCard | false | undefined;
 }
 
-/** A PaymentIntent the simulator knows (created with `state.createPaymentIntent` or first seen in an action). */
+/** What the simulated customer is shown: the reader, the action type and its PaymentIntent. */
+export interface SimulatedAction {
+  readonly reader: string;
+  readonly type: string;
+  readonly paymentIntent?: { readonly id: string; readonly amount: number; readonly currency: string };
+}
+
+/** The card a customer presents (the test helper's body). */
+export interface PresentedCard {
+  card_present?: { number?: string };
+  interac_present?: { number?: string };
+}
+
+/** The API version the simulator answers in when a request does not pin one. */
+export const SIMULATOR_API_VERSION = "2023-08-16";
+
+/**
+ * Stripe's webhook signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<payload>" keyed with the
+ * endpoint secret>`, what `stripe.webhooks.constructEvent(payload, header, secret)` verifies.
+ */
+export function signWebhookPayload(payload: string, secret: string, timestampSeconds: number): string {
+  const v1 = createHmac("sha256", secret).update(`${timestampSeconds}.${payload}`, "utf8").digest("hex");
+  return `t=${timestampSeconds},v1=${v1}`;
+}
+
+/** One webhook delivery attempt: the event and what the endpoint answered (status, or the network error). */
+export interface WebhookDelivery {
+  readonly event: { id: string; type: string };
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/** An SDK-side connection to a reader (what `connectReader` holds), made with a single-use connection token. */
+export type ConnectReaderResult = { ok: true; connectionId: string } | { ok: false; error: ApiError };
+
+/**
+ * A PaymentIntent the simulator knows: created with `POST /v1/payment_intents` (or
+ * `state.createPaymentIntent`), or first seen in a `process_payment_intent` action.
+ */
 export interface SimulatedPaymentIntent {
   id: string;
   amount?: number;
   currency?: string;
   captureMethod: "automatic" | "manual";
   status: string;
+  created?: number;
+  metadata?: Metadata;
+  description?: string | null;
+  paymentMethodTypes?: string[];
+  amountReceived?: number;
+  amountCapturable?: number;
+  lastPaymentError?: ApiError | null;
+  latestCharge?: string | null;
+  canceledAt?: number | null;
+  cancellationReason?: string | null;
 }
 
 export type ConsumeResult = { ok: true; location?: string } | { ok: false; error: ApiError };
@@ -107,6 +168,20 @@ export interface StripeTerminalState {
   }): SimulatedPaymentIntent;
   /** Sets a reader's network status (a reader that is `offline` refuses actions). */
   setReaderStatus(readerId: string, status: "online" | "offline"): void;
+  /**
+   * What the SDK's `connectReader` does (seed 001, "Connexions multiples"): uses a fresh connection
+   * token, then takes the reader over from the SDK connected before, unless `failIfInUse` is set and
+   * the reader is in the middle of a payment: then the incoming connect fails and the existing one stays.
+   */
+  connectReader(readerId: string, secret: string, config?: { failIfInUse?: boolean }): ConnectReaderResult;
+  /** Whether the connection is still the reader's (false once another SDK took the reader over, or it went offline). */
+  isConnected(connectionId: string): boolean;
+  /** Ends an SDK connection (`disconnectReader`). */
+  disconnectReader(connectionId: string): void;
+  /** Webhook deliveries so far (with `webhook` set). */
+  readonly webhookDeliveries: readonly WebhookDelivery[];
+  /** Resolves once every webhook delivery started so far has been answered (or failed). */
+  flushWebhooks(): Promise<void>;
 }
 
 export interface StripeTerminalSimulator {
@@ -219,6 +294,48 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
   const actionStartedAt = new Map<string, number>();
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}_sim${(++counter).toString(36).padStart(14, "0")}`;
+  /** Reader id → the SDK connection that holds it. */
+  const connections = new Map<string, string>();
+  const deliveries: WebhookDelivery[] = [];
+  const pendingDeliveries = new Set<Promise<void>>();
+
+  /** POSTs a `terminal.reader.action_*` event to the webhook endpoint, signed as Stripe signs. */
+  function emitActionEvent(reader: Reader): void {
+    const hook = options.webhook;
+    const status = reader.action?.status;
+    if (!hook || (status !== "succeeded" && status !== "failed")) return;
+    const created = Math.floor(now() / 1000);
+    const event = {
+      id: nextId("evt"),
+      object: "event",
+      api_version: SIMULATOR_API_VERSION,
+      created,
+      data: { object: view(reader, undefined) },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: `terminal.reader.action_${status}`,
+    };
+    const payload = JSON.stringify(event);
+    const delivery = fetch(hook.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "stripe-signature": signWebhookPayload(payload, hook.secret, created),
+        "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+      },
+      body: payload,
+    })
+      .then(async (res) => {
+        await res.arrayBuffer().catch(() => undefined);
+        deliveries.push({ event: { id: event.id, type: event.type }, status: res.status });
+      })
+      .catch((err: unknown) => {
+        deliveries.push({ event: { id: event.id, type: event.type }, error: String(err) });
+      })
+      .finally(() => pendingDeliveries.delete(delivery));
+    pendingDeliveries.add(delivery);
+  }
   const randomPart = () => randomBytes(18).toString("base64url");
 
   /** Fails an action that outlived `actionTimeoutMs`, when the reader is next looked at. */
@@ -232,6 +349,7 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
       failure_code: "terminal_reader_timeout",
       failure_message: "The reader timed out waiting for a payment method.",
     };
+    emitActionEvent(reader);
   }
 
   function findReader(id: string): Reader | Fail {
@@ -258,7 +376,9 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
   ): { status: 200; body: Reader } | Fail {
     const reader = findReader(id);
     if ("body" in reader) return reader;
-    if (ctx.faults.busy || reader.action?.status === "in_progress") {
+    // A cart on the screen gives way to the next action, as the real display does; anything else is busy.
+    const busy = reader.action?.status === "in_progress" && reader.action.type !== "set_reader_display";
+    if (ctx.faults.busy || busy) {
       return fail(409, {
         type: "invalid_request_error",
         code: "terminal_reader_busy",
@@ -267,6 +387,7 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
       });
     }
     if (reader.status === "offline" || ctx.faults.disconnect) {
+      if (ctx.faults.disconnect) connections.delete(reader.id);
       return fail(400, {
         type: "invalid_request_error",
         code: "terminal_reader_offline",
@@ -287,6 +408,115 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
       paymentIntents.set(id, pi);
     }
     return pi;
+  }
+
+  /** The `payment_intent` object Stripe answers with. */
+  function renderPaymentIntent(pi: SimulatedPaymentIntent): PaymentIntent {
+    return {
+      id: pi.id,
+      object: "payment_intent",
+      amount: pi.amount ?? 0,
+      amount_capturable: pi.amountCapturable ?? 0,
+      amount_received: pi.amountReceived ?? 0,
+      capture_method: pi.captureMethod,
+      created: pi.created ?? Math.floor(now() / 1000),
+      currency: pi.currency ?? "usd",
+      livemode: false,
+      metadata: { ...(pi.metadata ?? {}) },
+      last_payment_error: pi.lastPaymentError ?? null,
+      latest_charge: pi.latestCharge ?? null,
+      canceled_at: pi.canceledAt ?? null,
+      cancellation_reason: pi.cancellationReason ?? null,
+      description: pi.description ?? null,
+      payment_method_types: [...(pi.paymentMethodTypes ?? ["card_present"])],
+      status: pi.status,
+    };
+  }
+
+  function unexpectedState(pi: SimulatedPaymentIntent, action: string, allowed: readonly string[]): Fail {
+    return fail(400, {
+      type: "invalid_request_error",
+      code: "payment_intent_unexpected_state",
+      message: `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${action === "cancel" ? "canceled" : "captured"}: ${allowed.join(", ")}.`,
+      doc_url: "https://stripe.com/docs/error-codes/payment-intent-unexpected-state",
+      payment_intent: { id: pi.id, object: "payment_intent", status: pi.status },
+    });
+  }
+
+  /** The customer presents a card on the reader's in-progress action (the test helper, or the simulated customer). */
+  function present(reader: Reader, card: PresentedCard | undefined, forceDecline: boolean): void {
+    const action = reader.action;
+    if (!action) return;
+    const number = card?.card_present?.number ?? card?.interac_present?.number ?? "4242424242424242";
+    if (action.type === "process_payment_intent" && action.process_payment_intent) {
+      const piId = action.process_payment_intent.payment_intent;
+      const pi = paymentIntent(typeof piId === "string" ? piId : piId.id);
+      const byAmount = pi.amount === undefined ? undefined : DECLINE_AMOUNT_ENDINGS[pi.amount % 100];
+      const decline = forceDecline ? DECLINED : (DECLINE_CARDS[number] ?? byAmount);
+      if (decline) {
+        pi.lastPaymentError = {
+          type: "card_error",
+          code: decline.code,
+          decline_code: decline.declineCode,
+          message: decline.message,
+        };
+        reader.action = {
+          ...action,
+          status: "failed",
+          failure_code: decline.code,
+          failure_message: decline.message,
+          api_error: {
+            type: "card_error",
+            code: decline.code,
+            decline_code: decline.declineCode,
+            message: decline.message,
+            payment_intent: {
+              id: pi.id,
+              object: "payment_intent",
+              status: pi.status,
+              ...(pi.amount !== undefined ? { amount: pi.amount } : {}),
+            },
+          },
+        };
+      } else {
+        pi.status = pi.captureMethod === "manual" ? "requires_capture" : "succeeded";
+        pi.lastPaymentError = null;
+        pi.latestCharge = nextId("ch");
+        if (pi.captureMethod === "manual") pi.amountCapturable = pi.amount ?? 0;
+        else pi.amountReceived = pi.amount ?? 0;
+        reader.action = { ...action, status: "succeeded" };
+      }
+    } else if (action.type === "process_setup_intent" && action.process_setup_intent) {
+      reader.action = {
+        ...action,
+        status: "succeeded",
+        process_setup_intent: { ...action.process_setup_intent, generated_card: nextId("pm") },
+      };
+    } else if (action.type === "refund_payment") {
+      reader.action = {
+        ...action,
+        status: "succeeded",
+        refund_payment: { ...action.refund_payment, refund: nextId("re") },
+      };
+    }
+    reader.last_seen_at = now();
+    emitActionEvent(reader);
+  }
+
+  /** The simulated customer (option `customer`) acts on an action in progress when the reader is next looked at. */
+  function simulateCustomer(reader: Reader): void {
+    const action = reader.action;
+    if (!options.customer || action?.status !== "in_progress" || action.type === "set_reader_display") return;
+    const piRef = action.process_payment_intent?.payment_intent;
+    const piId = piRef === undefined ? undefined : typeof piRef === "string" ? piRef : piRef.id;
+    const pi = piId === undefined ? undefined : paymentIntents.get(piId);
+    const card = options.customer({
+      reader: reader.id,
+      type: action.type,
+      ...(pi ? { paymentIntent: { id: pi.id, amount: pi.amount ?? 0, currency: pi.currency ?? "usd" } } : {}),
+    });
+    if (card === false) return;
+    present(reader, card ?? undefined, false);
   }
 
   const invalid = (message: string, param: string, code?: string): Fail =>
@@ -368,7 +598,9 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
     readersRetrieve: ({ reader: id, "expand[]": expand }) => {
       if (readers.wasDeleted(id)) return { status: 200, body: { id, object: "terminal.reader", deleted: true } };
       const reader = findReader(id);
-      return "body" in reader ? reader : { status: 200, body: view(reader, expand) };
+      if ("body" in reader) return reader;
+      simulateCustomer(reader);
+      return { status: 200, body: view(reader, expand) };
     },
     readersUpdate: ({ reader: id, body }) => {
       const reader = findReader(id);
@@ -395,7 +627,10 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
           (query.device_type === undefined || r.device_type === query.device_type),
       );
       if ("error" in page) return page.error;
-      for (const r of page.list.data) expire(r);
+      for (const r of page.list.data) {
+        expire(r);
+        simulateCustomer(r);
+      }
       return {
         status: 200,
         body: { ...page.list, data: page.list.data.map((r) => view(r, query["expand[]"], "data.")) },
@@ -427,7 +662,20 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
         body.expand,
       );
     },
-    readersProcessSetupIntent: ({ reader, body }, ctx) => {
+    readersProcessSetupIntent: (input, ctx) => {
+      const { reader, body } = input;
+      if (body.customer_consent_collected === undefined && body.allow_redisplay === undefined) {
+        // 2023-08-16 requires customer_consent_collected; later versions replaced it with allow_redisplay.
+        const version = input["Stripe-Version"] ?? SIMULATOR_API_VERSION;
+        const param = version <= SIMULATOR_API_VERSION ? "customer_consent_collected" : "allow_redisplay";
+        return fail(400, {
+          type: "invalid_request_error",
+          code: "parameter_missing",
+          message: `Missing required param: ${param}.`,
+          param,
+          doc_url: "https://stripe.com/docs/error-codes/parameter-missing",
+        });
+      }
       if (!body.setup_intent.startsWith("seti_")) return missing("setup_intent", body.setup_intent, "setup_intent");
       return startAction(
         reader,
@@ -488,6 +736,7 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
         failure_code: "canceled",
         failure_message: "The action was canceled.",
       };
+      emitActionEvent(reader);
       return { status: 200, body: view(reader, body?.expand) };
     },
 
@@ -503,50 +752,71 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
             "This reader has no in-progress process_payment_intent, process_setup_intent or refund_payment action.",
         });
       }
-      const number = body?.card_present?.number ?? body?.interac_present?.number ?? "4242424242424242";
-      if (action.type === "process_payment_intent" && action.process_payment_intent) {
-        const piId = action.process_payment_intent.payment_intent;
-        const pi = paymentIntent(typeof piId === "string" ? piId : piId.id);
-        const byAmount = pi.amount === undefined ? undefined : DECLINE_AMOUNT_ENDINGS[pi.amount % 100];
-        const decline = ctx.faults.decline ? DECLINED : (DECLINE_CARDS[number] ?? byAmount);
-        if (decline) {
-          reader.action = {
-            ...action,
-            status: "failed",
-            failure_code: decline.code,
-            failure_message: decline.message,
-            api_error: {
-              type: "card_error",
-              code: decline.code,
-              decline_code: decline.declineCode,
-              message: decline.message,
-              payment_intent: {
-                id: pi.id,
-                object: "payment_intent",
-                status: pi.status,
-                ...(pi.amount !== undefined ? { amount: pi.amount } : {}),
-              },
-            },
-          };
-        } else {
-          pi.status = pi.captureMethod === "manual" ? "requires_capture" : "succeeded";
-          reader.action = { ...action, status: "succeeded" };
-        }
-      } else if (action.type === "process_setup_intent" && action.process_setup_intent) {
-        reader.action = {
-          ...action,
-          status: "succeeded",
-          process_setup_intent: { ...action.process_setup_intent, generated_card: nextId("pm") },
-        };
-      } else if (action.type === "refund_payment") {
-        reader.action = {
-          ...action,
-          status: "succeeded",
-          refund_payment: { ...action.refund_payment, refund: nextId("re") },
-        };
-      }
-      reader.last_seen_at = now();
+      present(reader, body, ctx.faults.decline === true);
       return { status: 200, body: view(reader, body?.expand) };
+    },
+
+    // ---- payment intents (the subset terminal flows use) ----
+    paymentIntentsCreate: ({ body }) => {
+      const pi: SimulatedPaymentIntent = {
+        id: `pi_${randomPart()}`,
+        amount: body.amount,
+        currency: body.currency.toLowerCase(),
+        captureMethod: body.capture_method === "manual" ? "manual" : "automatic",
+        status: "requires_payment_method",
+        created: Math.floor(now() / 1000),
+        metadata: mergeMetadata({}, body.metadata),
+        description: body.description ?? null,
+        paymentMethodTypes: body.payment_method_types ?? ["card_present"],
+      };
+      paymentIntents.set(pi.id, pi);
+      return { status: 200, body: renderPaymentIntent(pi) };
+    },
+    paymentIntentsRetrieve: ({ intent }) => {
+      for (const reader of readers.live.values()) {
+        const ref = reader.action?.process_payment_intent?.payment_intent;
+        if ((typeof ref === "string" ? ref : ref?.id) === intent) {
+          expire(reader);
+          simulateCustomer(reader);
+        }
+      }
+      const pi = paymentIntents.get(intent);
+      return pi ? { status: 200, body: renderPaymentIntent(pi) } : missing("payment_intent", intent);
+    },
+    paymentIntentsCancel: ({ intent, body }) => {
+      const pi = paymentIntents.get(intent);
+      if (!pi) return missing("payment_intent", intent);
+      const cancellable = [
+        "requires_payment_method",
+        "requires_capture",
+        "requires_confirmation",
+        "requires_action",
+        "processing",
+      ];
+      if (!cancellable.includes(pi.status)) return unexpectedState(pi, "cancel", cancellable);
+      pi.status = "canceled";
+      pi.amountCapturable = 0;
+      pi.canceledAt = Math.floor(now() / 1000);
+      pi.cancellationReason = body?.cancellation_reason ?? null;
+      return { status: 200, body: renderPaymentIntent(pi) };
+    },
+    paymentIntentsCapture: ({ intent, body }) => {
+      const pi = paymentIntents.get(intent);
+      if (!pi) return missing("payment_intent", intent);
+      if (pi.status !== "requires_capture") return unexpectedState(pi, "capture", ["requires_capture"]);
+      const capturable = pi.amountCapturable ?? pi.amount ?? 0;
+      const amount = body?.amount_to_capture ?? capturable;
+      if (amount > capturable) {
+        return invalid(
+          `The amount to capture (${amount}) exceeds the amount capturable (${capturable}).`,
+          "amount_to_capture",
+          "amount_too_large",
+        );
+      }
+      pi.status = "succeeded";
+      pi.amountReceived = amount;
+      pi.amountCapturable = 0;
+      return { status: 200, body: renderPaymentIntent(pi) };
     },
 
     // ---- connection tokens ----
@@ -642,6 +912,7 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
         currency,
         captureMethod,
         status: "requires_payment_method",
+        created: Math.floor(now() / 1000),
       };
       paymentIntents.set(pi.id, pi);
       return pi;
@@ -650,8 +921,95 @@ export function createStripeTerminalSimulator(options: StripeTerminalSimulatorOp
       const reader = readers.get(readerId);
       if (!reader) throw new Error(`no such reader: ${readerId}`);
       reader.status = status;
+      if (status === "offline") connections.delete(readerId);
+    },
+    connectReader(readerId, secret, config = {}) {
+      const reader = readers.get(readerId);
+      if (!reader) return { ok: false, error: missing("terminal.reader", readerId).body.error };
+      expire(reader);
+      if (reader.status === "offline") {
+        return {
+          ok: false,
+          error: {
+            type: "invalid_request_error",
+            code: "terminal_reader_offline",
+            message:
+              "Reader is currently offline, please ensure the reader is powered on and connected to the internet.",
+          },
+        };
+      }
+      // failIfInUse only refuses while a payment is being collected; an idle reader is taken over either way.
+      const collecting = reader.action?.status === "in_progress" && reader.action.type !== "set_reader_display";
+      if (config.failIfInUse === true && collecting && connections.has(readerId)) {
+        return {
+          ok: false,
+          error: { type: "invalid_request_error", code: "terminal_reader_busy", message: BUSY_MESSAGE },
+        };
+      }
+      const token = state.consumeConnectionToken(secret, readerId);
+      if (!token.ok) return token;
+      const connectionId = nextId("conn");
+      connections.set(readerId, connectionId);
+      return { ok: true, connectionId };
+    },
+    isConnected(connectionId) {
+      for (const [readerId, id] of connections) {
+        if (id === connectionId) return readers.get(readerId)?.status !== "offline";
+      }
+      return false;
+    },
+    disconnectReader(connectionId) {
+      for (const [readerId, id] of connections) if (id === connectionId) connections.delete(readerId);
+    },
+    webhookDeliveries: deliveries,
+    async flushWebhooks() {
+      while (pendingDeliveries.size > 0) await Promise.all([...pendingDeliveries]);
     },
   };
 
-  return { handlers, state };
+  return {
+    handlers: withIdempotency(handlers as unknown as Record<string, Handler>) as unknown as StripeTerminalHandlers,
+    state,
+  };
+}
+
+/**
+ * Stripe's idempotent requests: a POST with an `Idempotency-Key` the account saw before, on the same
+ * endpoint with the same parameters, answers the first result again (with `Idempotent-Replayed: true`);
+ * other parameters or another endpoint answer 400 `idempotency_error`. A 409 (the reader was busy) or
+ * a 5xx is not saved, so the client may retry it.
+ */
+function withIdempotency(handlers: Record<string, Handler>): Record<string, Handler> {
+  const saved = new Map<string, { fingerprint: string; reply: Reply }>();
+  const wrapped: Record<string, Handler> = {};
+  for (const [id, handler] of Object.entries(handlers)) {
+    wrapped[id] = async (input: HandlerInput, ctx: HandlerContext) => {
+      const key = input["Idempotency-Key"];
+      if (ctx.op.method !== "POST" || typeof key !== "string" || key === "") return handler(input, ctx);
+      const { "Idempotency-Key": _key, "Stripe-Version": _version, ...params } = input;
+      const fingerprint = `${ctx.op.id} ${JSON.stringify(params)}`;
+      const previous = saved.get(key);
+      if (previous) {
+        if (previous.fingerprint !== fingerprint) {
+          return {
+            status: 400,
+            body: {
+              error: {
+                type: "idempotency_error",
+                message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+              },
+            },
+          };
+        }
+        return {
+          ...previous.reply,
+          headers: { ...previous.reply.headers, "idempotent-replayed": "true", "idempotency-key": key },
+        };
+      }
+      const reply = await handler(input, ctx);
+      if (reply.status !== 409 && reply.status < 500) saved.set(key, { fingerprint, reply });
+      return { ...reply, headers: { ...reply.headers, "idempotency-key": key } };
+    };
+  }
+  return wrapped;
 }

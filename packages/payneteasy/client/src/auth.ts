@@ -5,13 +5,15 @@
  * - Sale, Preauth and Close Day are signed with OAuth 1.0 HMAC-SHA1 (RFC 5849; spec auth.tsp):
  *   the signature base string covers the method, the URL and every form body parameter, so the
  *   signature is made last, over the body exactly as it is sent.
- * - Status requests are not signed: they carry `control` in the body (see `statusControl`).
+ * - Status and return requests are not signed: they carry `control` in the body (see
+ *   `statusControl`, `returnControl`).
  */
 import {
   type Authenticator,
   type OperationDescriptor,
   type OutgoingRequest,
   payneteasyStatusControl,
+  sha1Hex,
   signOAuth1,
 } from "@payspec/runtime";
 
@@ -78,4 +80,50 @@ export function statusControl(fields: StatusControlFields): string {
     orderid: fields.orderid ?? "",
     merchant_control_key: fields.merchantControlKey,
   });
+}
+
+export interface ReturnControlFields extends PayneteasyCredentials {
+  /** The connecting party's id of the order being returned. */
+  client_orderid: string;
+  /** Payneteasy's id of the order being returned. */
+  orderid: string;
+  /** The amount returned, as sent (`10.42`); left out for the whole remaining amount. */
+  amount?: string;
+  /** The currency of `amount`, as sent. */
+  currency?: string;
+}
+
+/**
+ * `control` of a return request: SHA1(login + client_orderid + orderid + amount_in_cents +
+ * currency + merchant_control_key), lowercase hex (spec return.tsp; doc.payneteasy.eu "3.19").
+ * A left-out amount or currency contributes an empty string.
+ */
+export function returnControl(fields: ReturnControlFields): string {
+  let cents = "";
+  if (fields.amount !== undefined) {
+    const value = amountInCents(fields.amount);
+    if (value === undefined) throw new RangeError(`returnControl: ${fields.amount} is not an amount in cents`);
+    cents = value;
+  }
+  return sha1Hex(
+    fields.login,
+    fields.client_orderid,
+    fields.orderid,
+    cents,
+    fields.currency ?? "",
+    fields.merchantControlKey,
+  );
+}
+
+/**
+ * A Payneteasy decimal amount times 100, as the integer string `control` hashes (`10.42` → `1042`,
+ * `7` → `700`, `0.5` → `50`); undefined when it is not such an amount or has a third decimal
+ * other than 0 (cents cannot carry it).
+ */
+export function amountInCents(amount: string): string | undefined {
+  const match = /^([0-9]{1,10})(?:\.([0-9]{1,3}))?$/.exec(amount);
+  if (match === null) return undefined;
+  const fraction = (match[2] ?? "").padEnd(3, "0");
+  if (!fraction.endsWith("0")) return undefined;
+  return String(BigInt(match[1] as string) * 100n + BigInt(fraction.slice(0, 2)));
 }

@@ -2,10 +2,13 @@
 // handwritten credentials (OAuth signing, status control) and answer helpers.
 
 export {
+  amountInCents,
   isSigned,
   type PayneteasyAuthOptions,
   type PayneteasyCredentials,
   payneteasyAuth,
+  type ReturnControlFields,
+  returnControl,
   type StatusControlFields,
   statusControl,
 } from "./auth.js";
@@ -13,8 +16,9 @@ export type {
   CloseDayInput,
   MerchantCallbackNotifyInput,
   PreauthInput,
+  ReturnOrderInput,
   SaleInput,
   StatusInput,
 } from "./gen/index.gen.js";
 export { operations, PayneteasyApiError, PayneteasyClient, xmlShapes } from "./gen/index.gen.js";
-export { isFinalStatus, isPayneteasyError, statusRequest } from "./replies.js";
+export { isFinalStatus, isPayneteasyError, returnRequest, statusRequest } from "./replies.js";

@@ -4,8 +4,14 @@
  * result the client returns, not an exception; only HTTP failures (413, 415, a 5xx of a proxy)
  * throw `PayneteasyApiError`.
  */
-import type { ErrorResponse, StatusRequest, TransactionStatus, ValidationError } from "@payspec/payneteasy-types";
-import { type PayneteasyCredentials, statusControl } from "./auth.js";
+import type {
+  ErrorResponse,
+  ReturnRequest,
+  StatusRequest,
+  TransactionStatus,
+  ValidationError,
+} from "@payspec/payneteasy-types";
+import { type PayneteasyCredentials, returnControl, statusControl } from "./auth.js";
 
 /** Whether an answer is a refusal (`type=validation-error`) or a failure (`type=error`). */
 export function isPayneteasyError(reply: unknown): reply is ValidationError | ErrorResponse {
@@ -41,5 +47,31 @@ export function statusRequest(
   };
   if (order.orderid !== undefined) body.orderid = order.orderid;
   if (order["by-request-sn"] !== undefined) body["by-request-sn"] = order["by-request-sn"];
+  return body;
+}
+
+/**
+ * A return request body for an approved order, with its `control` computed. Leave `amount` and
+ * `currency` out to return the whole remaining amount.
+ */
+export function returnRequest(
+  credentials: PayneteasyCredentials,
+  order: { client_orderid: string; orderid: string; amount?: string; currency?: string; comment?: string },
+): ReturnRequest {
+  const body: ReturnRequest = {
+    login: credentials.login,
+    client_orderid: order.client_orderid,
+    orderid: order.orderid,
+    control: returnControl({
+      ...credentials,
+      client_orderid: order.client_orderid,
+      orderid: order.orderid,
+      ...(order.amount === undefined ? {} : { amount: order.amount }),
+      ...(order.currency === undefined ? {} : { currency: order.currency }),
+    }),
+  };
+  if (order.amount !== undefined) body.amount = order.amount;
+  if (order.currency !== undefined) body.currency = order.currency;
+  if (order.comment !== undefined) body.comment = order.comment;
   return body;
 }

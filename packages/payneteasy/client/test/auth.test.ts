@@ -13,7 +13,15 @@ import {
   type TransportRequest,
 } from "@payspec/runtime";
 import { describe, expect, it } from "vitest";
-import { PayneteasyClient, payneteasyAuth, statusControl, statusRequest } from "../src/index.js";
+import {
+  amountInCents,
+  PayneteasyClient,
+  payneteasyAuth,
+  returnControl,
+  returnRequest,
+  statusControl,
+  statusRequest,
+} from "../src/index.js";
 
 const login = "TestMerchant";
 const merchantControlKey = "B17F59B4-A7DC-41B4-8FF9-37D5B41E9ED4";
@@ -164,5 +172,56 @@ describe("status control: SHA1(login + client_orderid + orderid + merchant_contr
       body: statusRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" }),
     });
     expect(decodeForm(sent[0]!.body as string)).toEqual(example);
+  });
+});
+
+describe("return control: SHA1(login + client_orderid + orderid + amount_in_cents + currency + merchant_control_key)", () => {
+  const accepted = examples.returnOrder.find((e) => e.title === "Return accepted")!.input.body as unknown as Record<
+    string,
+    string
+  >;
+
+  it("matches the spec's example (10.42 EUR hashed as 1042 and EUR)", () => {
+    expect(
+      returnControl({
+        login,
+        merchantControlKey,
+        client_orderid: "902B4FF5",
+        orderid: "5582716",
+        amount: "10.42",
+        currency: "EUR",
+      }),
+    ).toBe(accepted.control);
+  });
+
+  it("returnRequest builds the example's body", () => {
+    const { comment, ...rest } = accepted;
+    expect(
+      returnRequest(
+        { login, merchantControlKey },
+        { client_orderid: "902B4FF5", orderid: "5582716", amount: "10.42", currency: "EUR", comment: comment! },
+      ),
+    ).toEqual({ ...rest, comment });
+  });
+
+  it("amount_in_cents is the amount times 100 as an integer; a third decimal other than 0 has no cents", () => {
+    expect(amountInCents("10.42")).toBe("1042");
+    expect(amountInCents("7")).toBe("700");
+    expect(amountInCents("0.5")).toBe("50");
+    expect(amountInCents("1.230")).toBe("123");
+    expect(amountInCents("1.234")).toBeUndefined();
+    expect(amountInCents("1,23")).toBeUndefined();
+    expect(() =>
+      returnControl({ login, merchantControlKey, client_orderid: "A", orderid: "1", amount: "1.234" }),
+    ).toThrow(RangeError);
+  });
+
+  it("a whole-order return (no amount, no currency) is controlled over empty strings", () => {
+    const body = returnRequest({ login, merchantControlKey }, { client_orderid: "902B4FF5", orderid: "5582716" });
+    expect(body.amount).toBeUndefined();
+    expect(body.control).toBe(
+      returnControl({ login, merchantControlKey, client_orderid: "902B4FF5", orderid: "5582716" }),
+    );
+    expect(body.control).not.toBe(accepted.control);
   });
 });

@@ -19,6 +19,7 @@ import {
   PayneteasyApiError,
   PayneteasyClient,
   payneteasyAuth,
+  returnRequest,
   statusRequest,
 } from "../src/index.js";
 
@@ -38,6 +39,10 @@ beforeAll(async () => {
     preauth: () => ({ status: 200, body: examples.preauth[0]!.response as never }),
     status: () => ({ status: 200, body: ++polls < 3 ? processing : approved }),
     closeDay: () => ({ status: 200, body: examples.closeDay[0]!.response as never }),
+    returnOrder: () => ({
+      status: 200,
+      body: examples.returnOrder.find((e) => e.title === "Return accepted")!.response as never,
+    }),
     merchantCallbackNotify: () => ({ status: 200, body: "OK" }),
   };
   await registerPayneteasy(app, handlers, {
@@ -69,6 +74,32 @@ describe("sale, then status polling until final", () => {
     }
     expect(rounds).toBe(3);
     expect(answer).toEqual(approved);
+  });
+});
+
+describe("return of an approved sale", () => {
+  it("a return with its control is accepted: async-response naming the return by serial-number", async () => {
+    const answer = await client.returnOrder({
+      endpointid: "1234",
+      body: returnRequest(credentials, {
+        client_orderid: "902B4FF5",
+        orderid: "5582716",
+        amount: "10.42",
+        currency: "EUR",
+      }),
+    });
+    expect(answer).toMatchObject({ type: "async-response", "paynet-order-id": "5582716" });
+  });
+
+  it("a return whose amount differs from the one its control was made over is a validation-error result", async () => {
+    const body = returnRequest(credentials, {
+      client_orderid: "902B4FF5",
+      orderid: "5582716",
+      amount: "1.00",
+      currency: "EUR",
+    });
+    const answer = await client.returnOrder({ endpointid: "1234", body: { ...body, amount: "10.42" } });
+    expect(answer).toMatchObject({ type: "validation-error", "error-message": "Invalid control" });
   });
 });
 

@@ -6,6 +6,8 @@
  *   the URL and the form body with the merchant control key (RFC 5849; spec auth.tsp):
  *   a wrong signature, a timestamp outside the window or a nonce seen before is refused.
  * - Status requests carry `control = SHA1(login + client_orderid + orderid + merchant_control_key)`.
+ * - Return requests carry `control = SHA1(login + client_orderid + orderid + amount_in_cents +
+ *   currency + merchant_control_key)` (`returnControl`).
  * - The merchant callback carries `control = SHA1(status + orderid + client_orderid +
  *   merchant_control_key)`; it is checked only by a server that receives callbacks.
  *
@@ -21,6 +23,7 @@ import {
   type OperationDescriptor,
   payneteasyCallbackControl,
   payneteasyStatusControl,
+  sha1Hex,
   verifyControl,
 } from "@payspec/runtime";
 import type { MountOptions, RejectReason } from "@payspec/runtime/server";
@@ -108,20 +111,30 @@ export function payneteasyAuthenticator(options: PayneteasyAuthenticatorOptions)
       });
       return result.ok ? undefined : unauthorized(oauthMessages[result.reason]);
     }
-    if (op.id === operations.status.id) {
+    const isStatus = op.id === operations.status.id;
+    if (isStatus || op.id === operations.returnOrder.id) {
       const body = formOf(rawBody);
       if (body === undefined) return undefined; // not decodable: the server answers it as invalid
-      const { login, client_orderid, orderid, control } = body;
+      const { login, client_orderid, orderid, amount, currency, control } = body;
       if (typeof login !== "string" || typeof control !== "string")
         return unauthorized("login and control are required");
       if (!isOptionalString(client_orderid) || !isOptionalString(orderid)) return unauthorized("Invalid control");
+      if (!isOptionalString(amount) || !isOptionalString(currency)) return unauthorized("Invalid control");
       const key = await lookup(login);
-      const expected = payneteasyStatusControl({
+      const fields = {
         login,
         client_orderid: client_orderid ?? "",
         orderid: orderid ?? "",
         merchant_control_key: key ?? decoy,
-      });
+      };
+      let expected: string;
+      if (isStatus) expected = payneteasyStatusControl(fields);
+      else {
+        const cents = amount === undefined ? "" : amountInCents(amount);
+        // An amount that is not a decimal is left to the body validation (answered invalid).
+        if (cents === undefined) return undefined;
+        expected = returnControl({ ...fields, amount_in_cents: cents, currency: currency ?? "" });
+      }
       return verifyControl(expected, control) && key !== undefined ? undefined : unauthorized("Invalid control");
     }
     return undefined;
@@ -143,6 +156,43 @@ export function verifyCallback(query: Readonly<Record<string, unknown>>, merchan
     merchant_control_key: merchantControlKey,
   });
   return verifyControl(expected, control);
+}
+
+/**
+ * `control` of a return request: SHA1(login + client_orderid + orderid + amount_in_cents +
+ * currency + merchant_control_key), lowercase hex (spec return.tsp; doc.payneteasy.eu "3.19").
+ */
+export function returnControl(fields: {
+  login: string;
+  client_orderid: string;
+  orderid: string;
+  /** `amount` times 100 as an integer (`10.42` → `1042`); empty when the amount is left out */
+  amount_in_cents: string;
+  /** empty when left out */
+  currency: string;
+  merchant_control_key: string;
+}): string {
+  return sha1Hex(
+    fields.login,
+    fields.client_orderid,
+    fields.orderid,
+    fields.amount_in_cents,
+    fields.currency,
+    fields.merchant_control_key,
+  );
+}
+
+/**
+ * A Payneteasy decimal amount times 100, as the integer string `control` hashes (`10.42` → `1042`,
+ * `7` → `700`, `0.5` → `50`); undefined when it is not such an amount or has a third decimal
+ * other than 0 (cents cannot carry it).
+ */
+export function amountInCents(amount: string): string | undefined {
+  const match = /^([0-9]{1,10})(?:\.([0-9]{1,3}))?$/.exec(amount);
+  if (match === null) return undefined;
+  const fraction = (match[2] ?? "").padEnd(3, "0");
+  if (!fraction.endsWith("0")) return undefined;
+  return String(BigInt(match[1]!) * 100n + BigInt(fraction.slice(0, 2)));
 }
 
 function merchantLookup(merchants: MerchantKeys): (login: string) => Promise<string | undefined> {

@@ -2,10 +2,12 @@
 // handwritten vendor-shaped refusals and credential checks.
 
 export {
+  amountInCents,
   type MerchantKeys,
   type PayneteasyAuthenticate,
   type PayneteasyAuthenticatorOptions,
   payneteasyAuthenticator,
+  returnControl,
   verifyCallback,
 } from "./auth.js";
 export {
@@ -23,6 +25,8 @@ export type {
   PayneteasyServerOptions,
   PreauthInput,
   PreauthReply,
+  ReturnOrderInput,
+  ReturnOrderReply,
   SaleInput,
   SaleReply,
   StatusInput,
@@ -44,6 +48,7 @@ export {
   type DayClose,
   type OrderType,
   PAYNETEASY_CALLBACK_RETRY_DELAYS_MS,
+  PAYNETEASY_DISCONNECT_ERROR,
   PAYNETEASY_SIMULATOR_CREDENTIALS,
   PAYNETEASY_TEST_AMOUNTS,
   type PayneteasySimulator,
@@ -51,6 +56,7 @@ export {
   type PayneteasySimulatorState,
   type RunningPayneteasySimulator,
   type SimulatedOrder,
+  type SimulatedReturn,
   type StartPayneteasySimulatorOptions,
   startPayneteasySimulator,
 } from "./simulator/index.js";

@@ -53,6 +53,10 @@ export async function startServer(auth: Partial<PayneteasyAuthenticatorOptions> 
       calls.push("status");
       return { status: 200, body: examples.status.find((e) => e.title === "Approved")!.response as never };
     },
+    returnOrder: () => {
+      calls.push("returnOrder");
+      return { status: 200, body: examples.returnOrder.find((e) => e.title === "Return accepted")!.response as never };
+    },
     closeDay: () => {
       calls.push("closeDay");
       return { status: 200, body: examples.closeDay[0]!.response as never };

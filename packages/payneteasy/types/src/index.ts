@@ -28,6 +28,7 @@ export type {
   PayloadTooLargeReply,
   PaynetOrderId,
   PreauthRequest,
+  ReturnRequest,
   SaleRequest,
   Sha1Control,
   StatusQueryResponse,

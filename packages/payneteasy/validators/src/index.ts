@@ -28,6 +28,7 @@ export {
   validatePayloadTooLargeReply,
   validatePaynetOrderId,
   validatePreauthRequest,
+  validateReturnRequest,
   validateSaleRequest,
   validateSha1Control,
   validateStatusQueryResponse,

@@ -5,12 +5,14 @@ export {
   type DayClose,
   type OrderType,
   PAYNETEASY_CALLBACK_RETRY_DELAYS_MS,
+  PAYNETEASY_DISCONNECT_ERROR,
   PAYNETEASY_SIMULATOR_CREDENTIALS,
   PAYNETEASY_TEST_AMOUNTS,
   type PayneteasySimulator,
   type PayneteasySimulatorOptions,
   type PayneteasySimulatorState,
   type SimulatedOrder,
+  type SimulatedReturn,
 } from "./gateway.js";
 export {
   type RunningPayneteasySimulator,

@@ -11,5 +11,7 @@ export type {
   MaintenanceTlcInput,
   MaintenanceVersionInput,
   PaymentPayInput,
+  PaymentRefundInput,
+  PaymentStatusInput,
 } from "./gen/index.gen.js";
 export { HiPayEcrApiError, HiPayEcrClient, operations, xmlShapes } from "./gen/index.gen.js";

@@ -70,6 +70,8 @@ describe("against a connector on loopback", () => {
         });
         return { status: 200, body: paid };
       },
+      paymentStatus: () => ({ status: 200, body: [] }),
+      paymentRefund: () => ({ status: 200, body: [] }),
       maintenanceCancel: () => {
         cancelCalls++;
         return { status: 503, body: { status: "Error", error: "The terminal does not answer on /dev/ttyUSB0" } };

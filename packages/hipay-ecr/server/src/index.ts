@@ -1,6 +1,27 @@
 // Public API of @payspec/hipay-ecr-server: the generated fastify plugins, operation table and
 // examples, plus the handwritten connector pieces: Basic auth check, error answers, config.txt,
 // the Concert link, the connector's handlers and a simulated Concert terminal.
+
+// The Concert link, the memory line and the simulated terminal live in @payspec/hipay-ecr-driver
+// (the connector runs on that driver); re-exported here for existing users.
+export {
+  type ByteStream,
+  ConcertLink,
+  ConcertLinkError,
+  type ConcertLinkErrorReason,
+  type ConcertLinkOptions,
+  type ReceiveOptions,
+} from "@payspec/hipay-ecr-driver";
+export {
+  type ConcertTerminalOptions,
+  ConcertTerminalSimulator,
+  createMemorySerialPair,
+  type MemorySerialEnd,
+  SIMULATOR_REP_FIELDS,
+  type Tamper,
+  TEST_AMOUNTS,
+  type TerminalFault,
+} from "@payspec/hipay-ecr-driver/testing";
 export { type HiPayAuthenticator, type HiPayCredentials, hipayAuthenticator } from "./auth.js";
 export {
   CONFIG_TXT_KEYS,
@@ -30,6 +51,10 @@ export type {
   MaintenanceVersionReply,
   PaymentPayInput,
   PaymentPayReply,
+  PaymentRefundInput,
+  PaymentRefundReply,
+  PaymentStatusInput,
+  PaymentStatusReply,
 } from "./gen/index.gen.js";
 export {
   examples,
@@ -48,18 +73,7 @@ export {
   type MerchantInfo,
 } from "./simulator/connector.js";
 export {
-  type ByteStream,
-  ConcertLink,
-  ConcertLinkError,
-  type ConcertLinkErrorReason,
-  type ConcertLinkOptions,
-  type ReceiveOptions,
-} from "./simulator/link.js";
-export { createMemorySerialPair, type MemorySerialEnd, type Tamper } from "./simulator/memory.js";
-export {
-  type ConcertTerminalOptions,
-  ConcertTerminalSimulator,
-  SIMULATOR_REP_FIELDS,
-  TEST_AMOUNTS,
-  type TerminalFault,
-} from "./simulator/terminal.js";
+  type ConnectorSimulator,
+  type ConnectorSimulatorOptions,
+  startConnectorSimulator,
+} from "./simulator/simulator.js";

@@ -42,6 +42,8 @@ beforeAll(async () => {
       if (input.body.orderId === "Order_crash") throw new Error("serial port /dev/ttyUSB0 exploded");
       return { status: 200, body: paid };
     },
+    paymentStatus: () => ({ status: 200, body: [] }),
+    paymentRefund: () => ({ status: 200, body: paid }),
     maintenanceCancel: ok("maintenanceCancel"),
     maintenanceStop: ok("maintenanceStop"),
     maintenanceReset: ok("maintenanceReset"),

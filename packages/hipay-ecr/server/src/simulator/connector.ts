@@ -3,8 +3,20 @@
  * over a `ConcertLink`. A payment becomes a ConcertRequest (amount in minor units, EUR → 978),
  * the answer a seed-shaped PaymentResult. One transaction at a time: a second payment while one
  * runs gets 409. `/cancel` sends a Concert cancellation (type 2) for the transaction in progress.
+ * The serial side is the driver's `ConcertDriver` (@payspec/hipay-ecr-driver). `GET /payment/{orderId}`
+ * (Payspec extension) answers the result the connector gave for that order.
  * The maintenance calls answer from the connector's state (the seed's shapes).
  */
+
+import {
+  type ByteStream,
+  ConcertBusyError,
+  ConcertDriver,
+  type ConcertDriverOptions,
+  type ConcertLink,
+  ConcertTransactionError,
+  REP_FIELDS,
+} from "@payspec/hipay-ecr-driver";
 import type {
   ConcertAnswer,
   ConcertRequest,
@@ -15,12 +27,8 @@ import type {
   TelecollectionApp,
   VersionInfo,
 } from "@payspec/hipay-ecr-types";
-import { ConcertAnswerFrame, ConcertRequestFrame } from "@payspec/hipay-ecr-types";
-import { validateConcertAnswer } from "@payspec/hipay-ecr-validators";
-import { decodeFrame, encodeFrame } from "@payspec/runtime";
+import { decodeFrame } from "@payspec/runtime";
 import type { HiPayEcrHandlers } from "../gen/index.gen.js";
-import { type ByteStream, ConcertLink, ConcertLinkError, type ConcertLinkOptions } from "./link.js";
-import { SIMULATOR_REP_FIELDS } from "./terminal.js";
 
 /** Merchant data printed on the receipt (it is not in the Concert answer). */
 export interface MerchantInfo {
@@ -31,7 +39,7 @@ export interface MerchantInfo {
   activity: string;
 }
 
-export interface ConcertConnectorOptions extends ConcertLinkOptions {
+export interface ConcertConnectorOptions extends ConcertDriverOptions {
   /** Cash desk number sent in every request. Default `01`. */
   pos?: string;
   /** How long to wait for the terminal's answer to a payment. Default 180000 (3 min: the customer is at the terminal). */
@@ -44,13 +52,16 @@ export interface ConcertConnectorOptions extends ConcertLinkOptions {
   applications?: TelecollectionApp[];
   /** Merchant data for the receipt. */
   merchant?: MerchantInfo;
+  /** How many payment results `GET /payment/{orderId}` remembers (oldest forgotten first). Default 1000. */
+  maxRecorded?: number;
   /** Called by `GET /stop` after its answer is sent. */
   onStop?: () => void;
 }
 
-/** A running connector: the handlers to register, its link, and `close()`. */
+/** A running connector: the handlers to register, its driver and link, and `close()`. */
 export interface ConcertConnector {
   readonly handlers: HiPayEcrHandlers;
+  readonly driver: ConcertDriver;
   readonly link: ConcertLink;
   /** Whether a payment is in progress. */
   readonly busy: boolean;
@@ -75,32 +86,53 @@ interface Transaction {
   cancelled: boolean;
 }
 
-/** Creates the connector on `stream` (the terminal's serial port). */
-export function createConcertConnector(stream: ByteStream, options: ConcertConnectorOptions = {}): ConcertConnector {
+/** What the connector remembers of a payment, by `orderId` (for `GET /payment/{orderId}`). */
+type Recorded =
+  | { readonly state: "running" }
+  | { readonly state: "done"; readonly result: PaymentResult }
+  /** the terminal took the request (or may have) and never answered */
+  | { readonly state: "unknown"; readonly error: string };
+
+/** Creates the connector on `stream` (the terminal's serial port) or on a `ConcertDriver`. */
+export function createConcertConnector(
+  stream: ByteStream | ConcertDriver,
+  options: ConcertConnectorOptions = {},
+): ConcertConnector {
   const {
     pos = "01",
     answerTimeoutMs = 180_000,
     serialNumber,
     merchant = DEFAULT_MERCHANT,
     onStop,
-    ...linkOptions
+    version: _version,
+    applications: _applications,
+    maxRecorded = 1000,
+    ...driverOptions
   } = options;
   const os = process.platform === "win32" ? "windows_64" : `${process.platform}_64`;
   const version: VersionInfo = options.version ?? { version: `0.0.0-tpa-${os}`, type: "tpa", os };
   const applications = options.applications ?? [{ Name: "CB EMV", Status: "0" }];
-  const link = new ConcertLink(stream, linkOptions);
+  const driver =
+    stream instanceof ConcertDriver ? stream : new ConcertDriver(stream, { answerTimeoutMs, ...driverOptions });
   let current: Transaction | undefined;
   let sequence = 0;
   /** the last exchange with the terminal failed */
   let terminalFault = false;
-  const stop = new AbortController();
+  /** outcomes by orderId, oldest first (a Map keeps insertion order) */
+  const recorded = new Map<string, Recorded>();
+  const record = (orderId: string, entry: Recorded): void => {
+    recorded.delete(orderId);
+    recorded.set(orderId, entry);
+    while (recorded.size > maxRecorded) recorded.delete(recorded.keys().next().value as string);
+  };
 
   const busyReply = { status: 409 as const, body: error("A transaction is already in progress") };
 
   async function pay(
     body: PaymentRequest,
+    type: "0" | "1",
   ): Promise<{ status: 200; body: PaymentResult[] } | { status: 400 | 409 | 503; body: ConnectorError }> {
-    if (current) return busyReply;
+    if (current || driver.state !== "idle") return busyReply;
     const currency = body.currency ?? "EUR";
     const minor = Math.round(body.amount * 10 ** CURRENCY_FRACTION[currency]);
     if (minor < 1 || minor > MAX_MINOR)
@@ -111,7 +143,7 @@ export function createConcertConnector(stream: ByteStream, options: ConcertConne
       amount: String(minor).padStart(8, "0"),
       answerFlag: "1",
       mode: "1",
-      type: "0",
+      type,
       currency: CURRENCY_NUMERIC[currency],
       private: String(sequence).padStart(10, "0"),
       delay: "A010",
@@ -119,39 +151,44 @@ export function createConcertConnector(stream: ByteStream, options: ConcertConne
     };
     const transaction: Transaction = { request, cancelled: false };
     current = transaction;
+    record(body.orderId, { state: "running" });
     try {
-      try {
-        await link.send(encodeFrame(ConcertRequestFrame.fields, request as unknown as Record<string, string>));
-      } catch (cause) {
-        terminalFault = true;
-        return { status: 503, body: error(`The terminal does not answer (${describe(cause)})`) };
-      }
       let answer: ConcertAnswer;
       try {
-        answer = await awaitAnswer(request.private);
+        answer = await driver.transact(request, { answerTimeoutMs });
       } catch (cause) {
+        if (cause instanceof ConcertBusyError) {
+          recorded.delete(body.orderId);
+          return busyReply;
+        }
         terminalFault = true;
-        return { status: 503, body: error(`No answer from the terminal (${describe(cause)})`) };
+        const failure = cause instanceof ConcertTransactionError ? cause : undefined;
+        const message =
+          failure?.stage === "answer"
+            ? `No answer from the terminal (${failure.cause.reason})`
+            : `The terminal does not answer (${failure?.cause.reason ?? "link error"})`;
+        if (failure?.notDelivered) {
+          // The terminal never took the request: nothing was charged, the payment is over.
+          record(body.orderId, {
+            state: "done",
+            result: { ...echo(body), status: "Error", error: message, receipt: null, ticket: null },
+          });
+        } else {
+          record(body.orderId, { state: "unknown", error: message });
+        }
+        return { status: 503, body: error(message) };
       }
       terminalFault = false;
-      return { status: 200, body: [result(body, answer, transaction.cancelled)] };
+      const paid = result(body, answer, transaction.cancelled, type);
+      record(body.orderId, { state: "done", result: paid });
+      return { status: 200, body: [paid] };
     } finally {
       current = undefined;
     }
   }
 
-  /** The answer that echoes `privateData`; stale answers of earlier transactions are skipped. */
-  async function awaitAnswer(privateData: string): Promise<ConcertAnswer> {
-    const deadline = Date.now() + answerTimeoutMs;
-    for (;;) {
-      const payload = await link.receive({ timeoutMs: Math.max(0, deadline - Date.now()), signal: stop.signal });
-      const answer = parseAnswer(payload);
-      if (answer && answer.private === privateData) return answer;
-    }
-  }
-
-  function result(body: PaymentRequest, answer: ConcertAnswer, cancelled: boolean): PaymentResult {
-    const echo = {
+  function echo(body: PaymentRequest) {
+    return {
       amount: body.amount,
       currency: body.currency ?? "EUR",
       orderId: body.orderId,
@@ -161,36 +198,50 @@ export function createConcertConnector(stream: ByteStream, options: ConcertConne
       // Payspec's connector does not report to HiPay's servers (workflow step 5).
       notificationHipaySent: false,
     };
+  }
+
+  function result(body: PaymentRequest, answer: ConcertAnswer, cancelled: boolean, type: "0" | "1"): PaymentResult {
+    const echoed = echo(body);
     if (answer.status === "0") {
-      const receipt = receiptOf(answer, merchant);
-      return { status: "Success", error: null, receipt, ticket: receipt ? ticketOf(receipt) : null, ...echo };
+      const receipt = receiptOf(answer, merchant, type);
+      return { status: "Success", error: null, receipt, ticket: receipt ? ticketOf(receipt) : null, ...echoed };
     }
     if (cancelled)
-      return { status: "Cancelled", error: "The transaction was cancelled", receipt: null, ticket: null, ...echo };
+      return { status: "Cancelled", error: "The transaction was cancelled", receipt: null, ticket: null, ...echoed };
     if (answer.status === "7")
-      return { status: "Refused", error: "The terminal refused the transaction", receipt: null, ticket: null, ...echo };
+      return {
+        status: "Refused",
+        error: "The terminal refused the transaction",
+        receipt: null,
+        ticket: null,
+        ...echoed,
+      };
     return {
       status: "Error",
       error: `The terminal answered status ${answer.status}`,
       receipt: null,
       ticket: null,
-      ...echo,
+      ...echoed,
     };
   }
 
   const handlers: HiPayEcrHandlers = {
-    paymentPay: ({ body }) => pay(body),
+    paymentPay: ({ body }) => pay(body, "0"),
+    paymentRefund: ({ body }) => pay(body, "1"),
+    paymentStatus: ({ orderId }) => {
+      const entry = recorded.get(orderId);
+      if (entry === undefined) return { status: 200, body: [] };
+      if (entry.state === "running") return { status: 409, body: error("This payment is in progress") };
+      if (entry.state === "unknown")
+        return { status: 503, body: error(`The terminal never answered this payment: ${entry.error}`) };
+      return { status: 200, body: [entry.result] };
+    },
     maintenanceCancel: async () => {
       const transaction = current;
       if (!transaction) return { status: 200 }; // nothing to cancel
       transaction.cancelled = true;
       try {
-        await link.send(
-          encodeFrame(ConcertRequestFrame.fields, { ...transaction.request, type: "2" } as unknown as Record<
-            string,
-            string
-          >),
-        );
+        await driver.cancel();
       } catch (cause) {
         transaction.cancelled = false;
         terminalFault = true;
@@ -222,36 +273,26 @@ export function createConcertConnector(stream: ByteStream, options: ConcertConne
 
   return {
     handlers,
-    link,
+    driver,
+    link: driver.link,
     get busy() {
       return current !== undefined;
     },
     close() {
-      stop.abort();
-      link.close();
+      driver.close();
     },
   };
 }
 
 function describe(cause: unknown): string {
-  return cause instanceof ConcertLinkError ? cause.reason : "link error";
-}
-
-function parseAnswer(payload: Buffer): ConcertAnswer | undefined {
-  try {
-    const value = decodeFrame(ConcertAnswerFrame.fields, payload, { keepPadding: true });
-    // An unknown status digit passes with a warning (the message is inbound).
-    return validateConcertAnswer(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return cause instanceof Error && "reason" in cause ? String(cause.reason) : "link error";
 }
 
 /** The receipt, from the answer's `rep` (simulator layout) and the merchant data; null when `rep` does not parse. */
-function receiptOf(answer: ConcertAnswer, merchant: MerchantInfo): Receipt | null {
+function receiptOf(answer: ConcertAnswer, merchant: MerchantInfo, type: "0" | "1"): Receipt | null {
   let rep: Record<string, string>;
   try {
-    rep = decodeFrame(SIMULATOR_REP_FIELDS, answer.rep, { keepPadding: true }) as Record<string, string>;
+    rep = decodeFrame(REP_FIELDS, answer.rep, { keepPadding: true }) as Record<string, string>;
   } catch {
     return null;
   }
@@ -262,7 +303,8 @@ function receiptOf(answer: ConcertAnswer, merchant: MerchantInfo): Receipt | nul
     localDate: field("localDate"),
     localTime: field("localTime"),
     acceptor: merchant.acceptor,
-    transactionType: "01",
+    // 01 debit; 02 for a credit is Payspec's choice (unconfirmed)
+    transactionType: type === "1" ? "02" : "01",
     contractNumber: merchant.contractNumber,
     SIRET: merchant.SIRET,
     activity: merchant.activity,
@@ -308,7 +350,7 @@ function ticketOf(r: Receipt): string {
     `${r.acceptationSystemNum} ${r.transactionNumber} ${r.transactionType} ${r.readingMode}`,
     `NO AUTO:${r.authorizationNumber.trim()}`,
     `MONTANT:${amount}`,
-    "DEBIT",
+    r.transactionType === "02" ? "CREDIT" : "DEBIT",
     "TICKET CLIENT A CONSERVER",
     "",
     "",

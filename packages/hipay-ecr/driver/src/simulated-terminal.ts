@@ -1,5 +1,5 @@
 /**
- * A simulated Concert E+ terminal on the far end of a `ConcertLink`: it takes a ConcertRequest
+ * Testing export (`@payspec/hipay-ecr-driver/testing`). A simulated Concert E+ terminal on the far end of a `ConcertLink`: it takes a ConcertRequest
  * (spec frame `ConcertRequestFrame`), "waits for the customer" (`delayMs`) and answers a
  * ConcertAnswer (`ConcertAnswerFrame`) in a session of its own. Outcomes follow test amounts
  * (`TEST_AMOUNTS`) or a fault set on the simulator. The `rep` field carries the simulator's own
@@ -7,21 +7,14 @@
  * is unconfirmed.
  */
 import type { ConcertAnswer, ConcertRequest } from "@payspec/hipay-ecr-types";
-import { ConcertAnswerFrame, ConcertRequestFrame } from "@payspec/hipay-ecr-types";
-import { validateConcertRequest } from "@payspec/hipay-ecr-validators";
-import { decodeFrame, encodeFrame, type FrameField } from "@payspec/runtime";
+import { ConcertAnswerFrame } from "@payspec/hipay-ecr-types";
+import { encodeFrame, type FrameField } from "@payspec/runtime";
+import { parseConcertRequest } from "./driver.js";
 import { type ByteStream, ConcertLink, type ConcertLinkOptions } from "./link.js";
+import { REP_FIELDS } from "./rep.js";
 
 /** Layout of `rep` in the simulator's answers (Payspec's, unconfirmed): 55 characters. */
-export const SIMULATOR_REP_FIELDS: readonly FrameField[] = [
-  { name: "authorizationNumber", width: 6, pad: "spaceRight" },
-  { name: "localDate", width: 6, pad: "spaceRight" }, // DDMMYY
-  { name: "localTime", width: 6, pad: "spaceRight" }, // HHMMSS
-  { name: "transactionNumber", width: 6, pad: "spaceRight" },
-  { name: "primaryAccountNumber", width: 19, pad: "spaceRight" }, // masked
-  { name: "readingMode", width: 1, pad: "spaceRight" },
-  { name: "label", width: 11, pad: "spaceRight" },
-];
+export const SIMULATOR_REP_FIELDS: readonly FrameField[] = REP_FIELDS;
 
 /** What the simulator does, by the cents of the amount (minor units modulo 100). */
 export const TEST_AMOUNTS = {
@@ -31,12 +24,21 @@ export const TEST_AMOUNTS = {
   noAnswer: 98,
 } as const;
 
-/** A fault set on the simulator for every following transaction. */
+/** A fault set on the simulator (for every following transaction, or the next one with `failNext`). */
 export type TerminalFault =
   /** every debit is refused (status `7`) */
   | "decline"
   /** the terminal ACKs requests but never answers */
-  | "silent";
+  | "silent"
+  /** the terminal takes the request, then its serial line is cut: it hears nothing until `plug()` */
+  | "disconnect";
+
+/** A transaction the simulated terminal approved. */
+export interface SimulatedCharge {
+  readonly type: ConcertRequest["type"];
+  readonly amount: string;
+  readonly private: string;
+}
 
 export interface ConcertTerminalOptions extends ConcertLinkOptions {
   /** Time the "customer" takes before the answer is sent. Default 0. */
@@ -58,8 +60,11 @@ interface Pending {
 
 /** The simulated terminal. `requests` logs what it received; `fault` and `delayMs` may be changed at any time. */
 export class ConcertTerminalSimulator {
-  readonly link: ConcertLink;
+  /** The terminal's end of the link (replaced when the line is plugged back). */
+  link: ConcertLink;
   readonly requests: ConcertRequest[] = [];
+  /** Approved debits and credits, in order (what the card holder was charged or refunded). */
+  readonly charges: SimulatedCharge[] = [];
   fault: TerminalFault | undefined;
   /** time the "customer" takes before the answer is sent */
   delayMs: number;
@@ -69,17 +74,41 @@ export class ConcertTerminalSimulator {
   #pending: Pending | undefined;
   #transactionNumber = 0;
   #closed = false;
+  #unplugged = false;
+  #nextFault: TerminalFault | undefined;
+  readonly #stream: ByteStream;
+  readonly #linkOptions: ConcertLinkOptions;
   readonly #stop = new AbortController();
 
   constructor(stream: ByteStream, options: ConcertTerminalOptions = {}) {
     const { delayMs, fault, maskedPan, label, now, ...linkOptions } = options;
     // The terminal gives way when both ends open a session at once (the connector is the master).
-    this.link = new ConcertLink(stream, { yieldOnCollision: true, ...linkOptions });
+    this.#stream = stream;
+    this.#linkOptions = { yieldOnCollision: true, ...linkOptions };
+    this.link = new ConcertLink(stream, this.#linkOptions);
     this.delayMs = delayMs ?? 0;
     this.fault = fault;
     this.#maskedPan = maskedPan ?? "123456XXXXXX7890";
     this.#label = label ?? "MASTERCARD";
     this.#now = now ?? (() => new Date());
+    void this.#serve();
+  }
+
+  /** Applies `fault` to the next transaction only. */
+  failNext(fault: TerminalFault): void {
+    this.#nextFault = fault;
+  }
+
+  /** Whether the serial line is cut (after a `disconnect` fault). */
+  get unplugged(): boolean {
+    return this.#unplugged;
+  }
+
+  /** Reconnects the serial line after a `disconnect` fault; the interrupted transaction is lost. */
+  plug(): void {
+    if (!this.#unplugged || this.#closed) return;
+    this.#unplugged = false;
+    this.link = new ConcertLink(this.#stream, this.#linkOptions);
     void this.#serve();
   }
 
@@ -97,14 +126,15 @@ export class ConcertTerminalSimulator {
   }
 
   async #serve(): Promise<void> {
-    while (!this.#closed) {
+    const link = this.link;
+    while (!this.#closed && link === this.link) {
       let payload: Buffer;
       try {
-        payload = await this.link.receive({ signal: this.#stop.signal });
+        payload = await link.receive({ signal: this.#stop.signal });
       } catch {
         return; // closed
       }
-      const request = parseRequest(payload);
+      const request = parseConcertRequest(payload);
       if (request) this.#handle(request);
       // A frame that is not a ConcertRequest gets no answer (it was ACKed: its LRC was good).
     }
@@ -125,9 +155,17 @@ export class ConcertTerminalSimulator {
       return;
     }
     if (this.#pending) return; // busy: a real terminal ignores a second request mid-transaction
+    const fault = this.#nextFault ?? this.fault;
+    this.#nextFault = undefined;
+    if (fault === "disconnect") {
+      // The request was taken (ACKed); the line goes dead before anything else happens.
+      this.#unplugged = true;
+      this.link.close();
+      return;
+    }
     const cents = Number(request.amount) % 100;
-    const silent = this.fault === "silent" || cents === TEST_AMOUNTS.noAnswer;
-    const status = this.fault === "decline" || cents === TEST_AMOUNTS.refused ? "7" : "0";
+    const silent = fault === "silent" || cents === TEST_AMOUNTS.noAnswer;
+    const status = fault === "decline" || cents === TEST_AMOUNTS.refused ? "7" : "0";
     const pending: Pending = { request, timer: undefined };
     this.#pending = pending;
     if (silent) return; // waits for a cancel that may never come
@@ -139,7 +177,9 @@ export class ConcertTerminalSimulator {
   }
 
   #answer(request: ConcertRequest, status: "0" | "7"): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#unplugged) return;
+    if (status === "0" && request.type !== "2")
+      this.charges.push({ type: request.type, amount: request.amount, private: request.private });
     const answer: ConcertAnswer = {
       pos: request.pos,
       status,
@@ -167,15 +207,5 @@ export class ConcertTerminalSimulator {
       readingMode: "C",
       label: this.#label.slice(0, 11),
     });
-  }
-}
-
-/** A ConcertRequest frame payload, or undefined when it is not one. */
-function parseRequest(payload: Buffer): ConcertRequest | undefined {
-  try {
-    const value = decodeFrame(ConcertRequestFrame.fields, payload, { keepPadding: true });
-    return validateConcertRequest(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

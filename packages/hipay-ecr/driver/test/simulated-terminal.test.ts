@@ -9,14 +9,13 @@ import {
 import { validateConcertAnswer } from "@payspec/hipay-ecr-validators";
 import { decodeFrame, encodeFrame } from "@payspec/runtime";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ConcertLink, type ConcertLinkError } from "../src/index.js";
 import {
-  ConcertLink,
-  type ConcertLinkError,
   type ConcertTerminalOptions,
   ConcertTerminalSimulator,
   createMemorySerialPair,
   SIMULATOR_REP_FIELDS,
-} from "../src/index.js";
+} from "../src/testing.js";
 
 const closers: { close(): void }[] = [];
 afterEach(() => {

@@ -9,6 +9,17 @@
  */
 import { ACK, ENQ, EOT, type FrameEvent, FrameReader, NAK, wrapFrame } from "@payspec/runtime";
 
+/** Timer functions the link uses; inject fake ones to test the 3-second timers without waiting. */
+export interface LinkTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: LinkTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** What the link needs of a serial port: write bytes, get bytes (`serialport` and Node `Duplex` fit). */
 export interface ByteStream {
   write(chunk: Uint8Array): unknown;
@@ -31,6 +42,8 @@ export interface ConcertLinkOptions {
   yieldOnCollision?: boolean;
   /** Sees every reader event (control bytes, frames, discarded noise), for diagnostics. */
   onEvent?: (event: FrameEvent, direction: "in") => void;
+  /** Timer functions (default: the global ones). */
+  timers?: LinkTimers;
 }
 
 export interface ReceiveOptions {
@@ -52,7 +65,18 @@ export class ConcertLinkError extends Error {
   }
 }
 
-type Mode = "idle" | "sending" | "receiving";
+/** Where the link is: between sessions, sending one, receiving one, or closed for good. */
+export type ConcertLinkState = "idle" | "sending" | "receiving" | "closed";
+
+/** The legal moves of the link's state machine; anything else is a bug and throws. */
+const TRANSITIONS: Readonly<Record<ConcertLinkState, readonly ConcertLinkState[]>> = {
+  idle: ["sending", "receiving", "closed"],
+  // receiving: the other end's ENQ won a collision and this end gives way
+  sending: ["idle", "receiving", "closed"],
+  // receiving → receiving: a new ENQ restarts the session (our ACK was lost)
+  receiving: ["idle", "receiving", "closed"],
+  closed: [],
+};
 type Reply = "ACK" | "NAK" | "ENQ" | "EOT" | "timeout";
 
 interface Waiter {
@@ -71,13 +95,13 @@ export class ConcertLink {
   readonly #onEvent: ConcertLinkOptions["onEvent"];
   readonly #yields: boolean;
   readonly #listener = (chunk: Buffer): void => this.#onData(chunk);
-  #mode: Mode = "idle";
-  #closed = false;
+  readonly #timers: LinkTimers;
+  #state: ConcertLinkState = "idle";
   /** the sender's pending wait for ACK/NAK */
   #replyWaiter: ((reply: Reply) => void) | undefined;
   /** the frame ACKed in the session being received */
   #sessionFrame: Buffer | undefined;
-  #sessionTimer: NodeJS.Timeout | undefined;
+  #sessionTimer: unknown;
   readonly #inbox: Buffer[] = [];
   readonly #receivers: Waiter[] = [];
   /** sends run one after the other */
@@ -90,10 +114,16 @@ export class ConcertLink {
     this.#tries = options.tries ?? 3;
     this.#onEvent = options.onEvent;
     this.#yields = options.yieldOnCollision ?? false;
+    this.#timers = options.timers ?? realTimers;
     this.#reader = new FrameReader(
       options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes },
     );
     stream.on("data", this.#listener);
+  }
+
+  /** The link's state (`idle`, `sending`, `receiving`, `closed`). */
+  get state(): ConcertLinkState {
+    return this.#state;
   }
 
   /**
@@ -110,13 +140,13 @@ export class ConcertLink {
 
   /** The next message received (oldest first). */
   receive(options: ReceiveOptions = {}): Promise<Buffer> {
-    if (this.#closed) return Promise.reject(new ConcertLinkError("closed", "the link is closed"));
+    if (this.#state === "closed") return Promise.reject(new ConcertLinkError("closed", "the link is closed"));
     const queued = this.#inbox.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise<Buffer>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: unknown;
       const done = (): void => {
-        if (timer) clearTimeout(timer);
+        if (timer !== undefined) this.#timers.clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         const i = this.#receivers.indexOf(waiter);
         if (i !== -1) this.#receivers.splice(i, 1);
@@ -138,7 +168,7 @@ export class ConcertLink {
       }
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.timeoutMs !== undefined) {
-        timer = setTimeout(
+        timer = this.#timers.setTimeout(
           () => waiter.reject(new ConcertLinkError("timeout", `no message within ${options.timeoutMs} ms`)),
           options.timeoutMs,
         );
@@ -149,10 +179,10 @@ export class ConcertLink {
 
   /** Stops listening; pending sends and receives reject with reason `closed`. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#state === "closed") return;
+    this.#move("closed");
     this.#stream.removeListener("data", this.#listener);
-    if (this.#sessionTimer) clearTimeout(this.#sessionTimer);
+    if (this.#sessionTimer !== undefined) this.#timers.clearTimeout(this.#sessionTimer);
     this.#replyWaiter?.("timeout");
     for (const waiter of [...this.#receivers]) waiter.reject(new ConcertLinkError("closed", "the link is closed"));
     for (const resume of this.#idleWaiters.splice(0)) resume();
@@ -160,8 +190,8 @@ export class ConcertLink {
 
   async #sendFrame(frame: Buffer): Promise<void> {
     await this.#whenIdle();
-    if (this.#closed) throw new ConcertLinkError("closed", "the link is closed");
-    this.#mode = "sending";
+    if (this.#state === "closed") throw new ConcertLinkError("closed", "the link is closed");
+    this.#move("sending");
     try {
       let accepted = false;
       for (let attempt = 1; attempt <= this.#tries && !accepted; attempt++) {
@@ -170,13 +200,13 @@ export class ConcertLink {
         const answer = await reply;
         if (answer === "ENQ" && this.#yields) {
           // Collision: take the other end's session first, then start again.
-          this.#mode = "receiving";
+          this.#move("receiving");
           this.#sessionFrame = undefined;
           this.#write(Buffer.of(ACK));
           this.#armSessionTimer();
           await this.#whenIdle();
-          if (this.#closed) throw new ConcertLinkError("closed", "the link is closed");
-          this.#mode = "sending";
+          if (this.state === "closed") throw new ConcertLinkError("closed", "the link is closed");
+          this.#move("sending");
           attempt--;
           continue;
         }
@@ -200,13 +230,13 @@ export class ConcertLink {
 
   #waitReply(): Promise<Reply> {
     return new Promise<Reply>((resolve) => {
-      if (this.#closed) {
+      if (this.#state === "closed") {
         resolve("timeout");
         return;
       }
-      const timer = setTimeout(() => settle("timeout"), this.#timeoutMs);
+      const timer = this.#timers.setTimeout(() => settle("timeout"), this.#timeoutMs);
       const settle = (reply: Reply): void => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         this.#replyWaiter = undefined;
         resolve(reply);
       };
@@ -215,20 +245,26 @@ export class ConcertLink {
   }
 
   #whenIdle(): Promise<void> {
-    if (this.#mode === "idle" || this.#closed) return Promise.resolve();
+    if (this.#state === "idle" || this.#state === "closed") return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  #move(to: ConcertLinkState): void {
+    if (!TRANSITIONS[this.#state].includes(to))
+      throw new Error(`ConcertLink: illegal transition ${this.#state} → ${to}`);
+    this.#state = to;
+  }
+
   #setIdle(): void {
-    this.#mode = "idle";
-    if (this.#sessionTimer) clearTimeout(this.#sessionTimer);
+    if (this.#state !== "closed") this.#move("idle");
+    if (this.#sessionTimer !== undefined) this.#timers.clearTimeout(this.#sessionTimer);
     this.#sessionTimer = undefined;
     const next = this.#idleWaiters.shift();
     next?.();
   }
 
   #write(bytes: Buffer): void {
-    if (!this.#closed) this.#stream.write(bytes);
+    if (this.#state !== "closed") this.#stream.write(bytes);
   }
 
   #onData(chunk: Buffer): void {
@@ -239,7 +275,8 @@ export class ConcertLink {
   }
 
   #handle(event: FrameEvent): void {
-    if (this.#mode === "sending") {
+    if (this.#state === "closed") return;
+    if (this.#state === "sending") {
       // The sender only listens for the receiver's answer; anything else is not an ACK. The
       // other end's ENQ (a collision) counts only for the end that yields.
       if (event.type === "control" && (event.name !== "ENQ" || this.#yields)) this.#replyWaiter?.(event.name);
@@ -248,16 +285,16 @@ export class ConcertLink {
     if (event.type === "control") {
       if (event.name === "ENQ") {
         // A new session, or the sender trying again because our ACK was lost.
-        this.#mode = "receiving";
+        this.#move("receiving");
         this.#sessionFrame = undefined;
         this.#write(Buffer.of(ACK));
         this.#armSessionTimer();
-      } else if (event.name === "EOT" && this.#mode === "receiving") {
+      } else if (event.name === "EOT" && this.#state === "receiving") {
         this.#endSession();
       }
       return;
     }
-    if (event.type === "frame" && this.#mode === "receiving") {
+    if (event.type === "frame" && this.#state === "receiving") {
       if (event.lrcOk) {
         this.#sessionFrame = event.payload;
         this.#write(Buffer.of(ACK));
@@ -270,8 +307,8 @@ export class ConcertLink {
 
   /** A sender that goes silent mid-session does not block the link for ever. */
   #armSessionTimer(): void {
-    if (this.#sessionTimer) clearTimeout(this.#sessionTimer);
-    this.#sessionTimer = setTimeout(() => this.#endSession(), this.#timeoutMs);
+    if (this.#sessionTimer !== undefined) this.#timers.clearTimeout(this.#sessionTimer);
+    this.#sessionTimer = this.#timers.setTimeout(() => this.#endSession(), this.#timeoutMs);
   }
 
   #endSession(): void {

@@ -3,7 +3,8 @@
 // failure paths run fast; no assertion depends on timing.
 import { ACK, ENQ, EOT, ETX, NAK, STX, wrapFrame } from "@payspec/runtime";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConcertLink, ConcertLinkError, createMemorySerialPair } from "../src/index.js";
+import { ConcertLink, ConcertLinkError } from "../src/index.js";
+import { createMemorySerialPair } from "../src/testing.js";
 
 const links: ConcertLink[] = [];
 function link(...args: ConstructorParameters<typeof ConcertLink>): ConcertLink {

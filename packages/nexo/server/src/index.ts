@@ -29,7 +29,10 @@ export {
   type RunningNexoTerminalSimulator,
   type SentDisplay,
   type SentEvent,
+  type SentInput,
+  type SentPrint,
   type SimulatedTransaction,
   type StartNexoTerminalSimulatorOptions,
   startNexoTerminalSimulator,
+  TEST_AMOUNTS,
 } from "./simulator/index.js";

@@ -12,5 +12,8 @@ export {
   type NexoTerminalState,
   type SentDisplay,
   type SentEvent,
+  type SentInput,
+  type SentPrint,
   type SimulatedTransaction,
+  TEST_AMOUNTS,
 } from "./terminal.js";

@@ -6,17 +6,19 @@
  */
 import type {
   ErrorConditionType,
+  EventNotification,
   MessageHeader,
   NexoRequestMessage,
   NexoResponseMessage,
   PaymentReceipt,
   PaymentRequest,
   PaymentResponse,
+  PaymentType,
   SaleToPOIRequest,
   SaleToPOIResponse,
   TransactionIdentification,
 } from "@payspec/nexo-types";
-import { encodeBody } from "@payspec/runtime";
+import { decodeBody, encodeBody } from "@payspec/runtime";
 import type { HandlerContext } from "@payspec/runtime/server";
 import type { NexoHandlers, TerminalSendReply } from "../gen/index.gen.js";
 import { xmlShapes } from "../gen/index.gen.js";
@@ -59,7 +61,27 @@ export interface SentDisplay {
 
 /** One EventNotification the terminal sent to the POS listener. */
 export interface SentEvent {
-  event: "SaleAdmin" | "BeginMaintenance" | "EndMaintenance";
+  /** SaleAdmin, BeginMaintenance, EndMaintenance, CardInserted, CardRemoved, ... */
+  event: EventNotification["EventToNotify"];
+  /** HTTP status the POS listener answered (0 when unreachable). */
+  status: number;
+}
+
+/** One PrintRequest the terminal sent to the POS listener (the merchant receipt to be signed). */
+export interface SentPrint {
+  document: "CashierReceipt" | "CustomerReceipt";
+  /** RequiredSignatureFlag: the customer signs the printed receipt. */
+  signature: boolean;
+  /** HTTP status the POS listener answered (0 when unreachable). */
+  status: number;
+}
+
+/** One InputRequest the terminal sent to the POS listener (the signature confirmation). */
+export interface SentInput {
+  /** The question shown to the cashier, e.g. "Signature OK?". */
+  prompt: string;
+  /** The POS's answer: ConfirmedFlag of a Success InputResult, undefined when there was no valid answer. */
+  confirmed: boolean | undefined;
   /** HTTP status the POS listener answered (0 when unreachable). */
   status: number;
 }
@@ -70,6 +92,8 @@ export interface SimulatedTransaction {
   saleId: string;
   amount: number;
   currency: string;
+  /** Normal (a charge) or Refund. */
+  paymentType: PaymentType;
   approved: boolean;
   reversed: boolean;
 }
@@ -84,6 +108,10 @@ export interface NexoTerminalState {
   readonly displays: readonly SentDisplay[];
   /** EventNotifications sent to the POS listener, in order. */
   readonly events: readonly SentEvent[];
+  /** PrintRequests sent to the POS listener, in order. */
+  readonly prints: readonly SentPrint[];
+  /** InputRequests sent to the POS listener, in order. */
+  readonly inputs: readonly SentInput[];
   /** Maintenance: none, required (announced, waiting for a Logout with MaintenanceAllowed) or in progress. */
   readonly maintenance: "none" | "required" | "in-progress";
   /** Payments made, by POITransactionID.TransactionID. */
@@ -116,6 +144,18 @@ export const DECLINE_AMOUNTS: Readonly<Record<string, { condition: ErrorConditio
   "57": { condition: "InvalidCard", text: "Card not accepted" },
 };
 
+/**
+ * Test amounts with a flow of their own, by the cents of RequestedAmount (e.g. 10.70, 10.90):
+ * - `signature` (70): the card asks for a signature (CVM Signature). In full integration the terminal
+ *   sends the POS listener a PrintRequest (the merchant receipt, RequiredSignatureFlag) and an
+ *   InputRequest "Signature OK?" (GetConfirmation); a confirmed signature approves the payment, a
+ *   refused one (or no valid answer) voids it: Failure / Refusal "Signature refused". In light
+ *   integration the signature is confirmed on the terminal.
+ * - `waitForCard` (90): the terminal shows "Present card" and waits until the payment is aborted
+ *   (or `hurry()` presents the card).
+ */
+export const TEST_AMOUNTS = { signature: "70", waitForCard: "90" } as const;
+
 interface Session {
   saleId: string;
   fullIntegration: boolean;
@@ -142,6 +182,8 @@ interface LastResult {
   body: { PaymentResponse: PaymentResponse };
 }
 
+const resultKey = (saleId: string, serviceId: string) => `${saleId}\u0000${serviceId}`;
+
 type Category = Exclude<keyof SaleToPOIRequest, "MessageHeader">;
 
 const DISPLAY_CAPABILITIES = new Set(["CashierDisplay", "CustomerDisplay"]);
@@ -162,6 +204,10 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
   let maintenanceRequired = false;
   const displays: SentDisplay[] = [];
   const events: SentEvent[] = [];
+  const prints: SentPrint[] = [];
+  const inputs: SentInput[] = [];
+  /** Final payment answers by SaleID and ServiceID, for TransactionStatus with a MessageReference. */
+  const results = new Map<string, LastResult>();
   const transactions = new Map<string, SimulatedTransaction>();
 
   const state: NexoTerminalState = {
@@ -176,6 +222,8 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     },
     displays,
     events,
+    prints,
+    inputs,
     transactions,
   };
 
@@ -258,15 +306,19 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         },
       },
     };
-    displays.push({ text, status: await notify(message) });
+    displays.push({ text, status: (await notify(message)).status });
   }
 
-  /** POSTs a request to the POS listener; its HTTP status, 0 when unreachable. */
-  async function notify(message: NexoRequestMessage): Promise<number> {
-    if (options.posListenerUrl === undefined) return 0;
+  /**
+   * POSTs a request to the POS listener: its HTTP status (0 when unreachable) and, for a 200, the
+   * decoded SaleToPOIResponse (undefined when it cannot be decoded).
+   */
+  async function notify(message: NexoRequestMessage): Promise<{ status: number; body?: SaleToPOIResponse }> {
+    if (options.posListenerUrl === undefined) return { status: 0 };
     const encoding = listenerType === "application/xml" ? "xml" : "json";
     const url = new URL("/EPASSaleToPOI/3.1", options.posListenerUrl);
     let status = 0;
+    let text = "";
     try {
       const res = await doFetch(url, {
         method: "POST",
@@ -274,18 +326,93 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         body: encodeBody(encoding, message, xmlShapes, "NexoRequestMessage", "SaleToPOIRequest"),
       });
       status = res.status;
-      await res.arrayBuffer();
+      text = await res.text();
     } catch {
       // The terminal goes on when the POS listener is unreachable, as the real one does.
+      return { status };
     }
-    return status;
+    if (status !== 200) return { status };
+    try {
+      const answerEncoding = text.trimStart().startsWith("<") ? "xml" : "json";
+      const decoded = decodeBody(answerEncoding, text, xmlShapes, "NexoResponseMessage", "SaleToPOIResponse") as
+        | NexoResponseMessage
+        | undefined;
+      return decoded?.SaleToPOIResponse === undefined ? { status } : { status, body: decoded.SaleToPOIResponse };
+    } catch {
+      return { status };
+    }
+  }
+
+  /** A Device request of the payment to the POS listener (Print, Input), with its own DeviceID. */
+  function deviceRequest(
+    header: MessageHeader,
+    category: "Print" | "Input",
+    body: Pick<SaleToPOIRequest, "PrintRequest" | "InputRequest">,
+  ): NexoRequestMessage {
+    return {
+      SaleToPOIRequest: {
+        MessageHeader: {
+          ProtocolVersion: "3.1",
+          MessageClass: "Device",
+          MessageCategory: category,
+          MessageType: "Request",
+          ServiceID: header.ServiceID,
+          DeviceID: String(nextDevice++),
+          SaleID: header.SaleID,
+          POIID: options.poiId,
+        },
+        ...body,
+      },
+    };
+  }
+
+  /**
+   * CVM Signature in full integration: the merchant receipt goes to the POS printer (PrintRequest
+   * with RequiredSignatureFlag, ResponseMode PrintEnd), then the cashier confirms the signature
+   * (InputRequest GetConfirmation). True only for a Success InputResult with ConfirmedFlag true.
+   */
+  async function askSignature(header: MessageHeader, receipt: string): Promise<boolean> {
+    if (!session?.fullIntegration || options.posListenerUrl === undefined) return true;
+    const printed = await notify(
+      deviceRequest(header, "Print", {
+        PrintRequest: {
+          PrintOutput: {
+            DocumentQualifier: "CashierReceipt",
+            ResponseMode: "PrintEnd",
+            RequiredSignatureFlag: true,
+            OutputContent: { OutputFormat: "Text", OutputText: [{ Text: receipt }] },
+          },
+        },
+      }),
+    );
+    prints.push({ document: "CashierReceipt", signature: true, status: printed.status });
+    const prompt = "Signature OK?";
+    const asked = await notify(
+      deviceRequest(header, "Input", {
+        InputRequest: {
+          DisplayOutput: {
+            Device: "CashierDisplay",
+            InfoQualify: "Display",
+            OutputContent: { OutputFormat: "Text", OutputText: [{ Text: prompt }] },
+          },
+          InputData: { Device: "CashierInput", InfoQualify: "Input", InputCommand: "GetConfirmation" },
+        },
+      }),
+    );
+    const result = asked.body?.InputResponse?.InputResult;
+    const confirmed =
+      result?.Response.Result === "Success" && typeof result.Input?.ConfirmedFlag === "boolean"
+        ? result.Input.ConfirmedFlag
+        : undefined;
+    inputs.push({ prompt, confirmed, status: asked.status });
+    return confirmed === true;
   }
 
   /** Sends an EventNotification to the POS listener (full integration only). */
   async function event(
     saleId: string,
     full: boolean,
-    what: "SaleAdmin" | "BeginMaintenance" | "EndMaintenance",
+    what: EventNotification["EventToNotify"],
     details: string,
   ): Promise<void> {
     if (!full || options.posListenerUrl === undefined) return;
@@ -308,7 +435,7 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         },
       },
     };
-    events.push({ event: what, status: await notify(message) });
+    events.push({ event: what, status: (await notify(message)).status });
   }
 
   /** Maintenance after a Logout with MaintenanceAllowed: BeginMaintenance, the update, EndMaintenance. */
@@ -337,11 +464,11 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     })();
   }
 
-  /** Waits `ms`, or less when the payment is aborted. */
-  function step(p: Pending, ms: number): Promise<void> {
+  /** Waits `ms` (forever when undefined), or less when the payment is aborted or hurried. */
+  function step(p: Pending, ms: number | undefined): Promise<void> {
     if (p.abortReason !== undefined || p.hurried) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
       p.wake = () => {
         clearTimeout(timer);
         resolve();
@@ -349,10 +476,12 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     });
   }
 
-  function receipts(text: Record<string, unknown>): PaymentReceipt[] {
+  /** The receipts of a payment; the cashier's copy carries RequiredSignatureFlag when the customer signed. */
+  function receipts(text: Record<string, unknown>, signed = false): PaymentReceipt[] {
     const data = Buffer.from(JSON.stringify(text)).toString("base64");
     return (["CashierReceipt", "CustomerReceipt"] as const).map((DocumentQualifier) => ({
       DocumentQualifier,
+      ...(signed && DocumentQualifier === "CashierReceipt" ? { RequiredSignatureFlag: true } : {}),
       OutputContent: { OutputFormat: "Text" as const, OutputText: [{ Text: data }] },
     }));
   }
@@ -377,65 +506,118 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
         ...base,
       });
 
+    const cents = String(Math.round(amounts.RequestedAmount * 100) % 100).padStart(2, "0");
+    const signature = cents === TEST_AMOUNTS.signature;
+    const full = session?.fullIntegration === true;
     await display(header, "Present card");
-    await step(p, delays.cardMs);
+    await step(p, cents === TEST_AMOUNTS.waitForCard ? undefined : delays.cardMs);
     if (p.abortReason !== undefined) return aborted();
-    await display(header, "Enter PIN");
-    await step(p, delays.pinMs);
-    if (p.abortReason !== undefined) return aborted();
-    await display(header, "Authorizing");
-    await step(p, delays.authorizeMs);
-    if (p.abortReason !== undefined) return aborted();
-
-    const cents = Math.round(amounts.RequestedAmount * 100) % 100;
-    const test = DECLINE_AMOUNTS[String(cents).padStart(2, "0")];
-    const refused = decline ? { condition: "Refusal" as const, text: "Declined" } : test;
-    transactions.set(poiTransactionId.TransactionID, {
-      poiTransactionId,
-      saleId: header.SaleID,
-      amount: amounts.RequestedAmount,
-      currency: amounts.Currency,
-      approved: refused === undefined,
-      reversed: false,
-    });
-    if (refused !== undefined) {
-      await display(header, "Declined");
-      return finish({
-        Response: { Result: "Failure", ErrorCondition: refused.condition, AdditionalResponse: refused.text },
-        ...base,
-      });
+    // The card is in the reader from here to the end of the payment (EventNotifications in full integration).
+    await event(header.SaleID, full, "CardInserted", "Card inserted");
+    try {
+      return await authorize();
+    } finally {
+      await event(header.SaleID, full, "CardRemoved", "Card removed");
     }
-    await display(header, "Approved");
-    const approvalCode = poiTransactionId.TransactionID.slice(-6);
-    return finish({
-      Response: { Result: "Success" },
-      ...base,
-      PaymentResult: {
-        PaymentType: paymentType,
-        PaymentInstrumentData: {
-          PaymentInstrumentType: "Card",
-          CardData: { PaymentBrand: "01,Mastercard Debit", MaskedPAN: "516815******9659", EntryMode: ["Contactless"] },
-        },
-        AmountsResp: { Currency: amounts.Currency, AuthorizedAmount: amounts.RequestedAmount },
-        PaymentAcquirerData: {
-          MerchantID: "10020001",
-          AcquirerPOIID: options.poiId.slice(0, 10),
-          ApprovalCode: approvalCode,
-        },
-      },
-      PaymentReceipt: receipts({
-        Cardholder: {
-          Mandatory: {
-            Outcome: { ApprovalCode: approvalCode, AuthorisationResponseCode: "00" },
-            Payment: {
-              Currency: amounts.Currency,
-              PaymentAmount: amounts.RequestedAmount.toFixed(2),
-              TotalAmount: amounts.RequestedAmount.toFixed(2),
+
+    async function authorize(): Promise<LastResult> {
+      if (!signature) {
+        await display(header, "Enter PIN");
+        await step(p, delays.pinMs);
+        if (p.abortReason !== undefined) return aborted();
+      }
+      await display(header, "Authorizing");
+      await step(p, delays.authorizeMs);
+      if (p.abortReason !== undefined) return aborted();
+
+      const test = DECLINE_AMOUNTS[cents];
+      const refused = decline ? { condition: "Refusal" as const, text: "Declined" } : test;
+      const tx: SimulatedTransaction = {
+        poiTransactionId,
+        saleId: header.SaleID,
+        amount: amounts.RequestedAmount,
+        currency: amounts.Currency,
+        paymentType,
+        approved: refused === undefined,
+        reversed: false,
+      };
+      transactions.set(poiTransactionId.TransactionID, tx);
+      if (refused !== undefined) {
+        await display(header, "Declined");
+        return finish({
+          Response: { Result: "Failure", ErrorCondition: refused.condition, AdditionalResponse: refused.text },
+          ...base,
+        });
+      }
+      if (signature) {
+        await display(header, "Sign the receipt");
+        const merchantReceipt = Buffer.from(
+          JSON.stringify({
+            Merchant: {
+              Mandatory: {
+                Payment: {
+                  Currency: amounts.Currency,
+                  PaymentAmount: amounts.RequestedAmount.toFixed(2),
+                  SignatureBlock: true,
+                  TotalAmount: amounts.RequestedAmount.toFixed(2),
+                },
+              },
+            },
+          }),
+        ).toString("base64");
+        if (!(await askSignature(header, merchantReceipt))) {
+          // A refused signature voids the authorisation: nothing is charged.
+          tx.approved = false;
+          await display(header, "Signature refused");
+          return finish({
+            Response: { Result: "Failure", ErrorCondition: "Refusal", AdditionalResponse: "Signature refused" },
+            ...base,
+          });
+        }
+      }
+      return approve(signature);
+    }
+
+    async function approve(signed: boolean): Promise<LastResult> {
+      await display(header, "Approved");
+      const approvalCode = poiTransactionId.TransactionID.slice(-6);
+      return finish({
+        Response: { Result: "Success" },
+        ...base,
+        PaymentResult: {
+          PaymentType: paymentType,
+          PaymentInstrumentData: {
+            PaymentInstrumentType: "Card",
+            CardData: {
+              PaymentBrand: "01,Mastercard Debit",
+              MaskedPAN: "516815******9659",
+              EntryMode: ["Contactless"],
             },
           },
+          AmountsResp: { Currency: amounts.Currency, AuthorizedAmount: amounts.RequestedAmount },
+          PaymentAcquirerData: {
+            MerchantID: "10020001",
+            AcquirerPOIID: options.poiId.slice(0, 10),
+            ApprovalCode: approvalCode,
+          },
         },
-      }),
-    });
+        PaymentReceipt: receipts(
+          {
+            Cardholder: {
+              Mandatory: {
+                Outcome: { ApprovalCode: approvalCode, AuthorisationResponseCode: "00" },
+                Payment: {
+                  Currency: amounts.Currency,
+                  PaymentAmount: amounts.RequestedAmount.toFixed(2),
+                  TotalAmount: amounts.RequestedAmount.toFixed(2),
+                },
+              },
+            },
+          },
+          signed,
+        ),
+      });
+    }
   }
 
   async function payment(request: SaleToPOIRequest, ctx: HandlerContext): Promise<TerminalSendReply> {
@@ -460,6 +642,7 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     try {
       const result = await runPayment(header, body, p, ctx.faults.decline === true);
       last = result;
+      results.set(resultKey(header.SaleID, header.ServiceID), result);
       return { status: 200, body: { SaleToPOIResponse: { MessageHeader: result.header, ...result.body } } };
     } finally {
       pending = undefined;
@@ -489,20 +672,28 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
     });
   }
 
+  /**
+   * TransactionStatus: without a MessageReference, the last payment; with one, the payment sent with
+   * that ServiceID (and SaleID, default the requester's): InProgress while it runs, NotFound when the
+   * terminal never received it.
+   */
   function transactionStatus(request: SaleToPOIRequest): TerminalSendReply {
     const header = request.MessageHeader;
     const ref = request.TransactionStatusRequest?.MessageReference;
-    const wanted = (serviceId: string | undefined) => ref?.ServiceID === undefined || ref.ServiceID === serviceId;
-    if (pending !== undefined && wanted(pending.serviceId)) {
+    const saleId = ref?.SaleID ?? header.SaleID;
+    const wanted = (serviceId: string, sale: string) =>
+      ref?.ServiceID === undefined || (ref.ServiceID === serviceId && saleId === sale);
+    if (pending !== undefined && wanted(pending.serviceId, pending.saleId)) {
       return failure(request, "TransactionStatusRequest", "InProgress", "Transaction in progress");
     }
-    if (last === undefined || !wanted(last.header.ServiceID)) {
+    const found = ref?.ServiceID === undefined ? last : results.get(resultKey(saleId, ref.ServiceID));
+    if (found === undefined) {
       return failure(request, "TransactionStatusRequest", "NotFound", "No transaction found");
     }
     return reply(header, {
       TransactionStatusResponse: {
         Response: { Result: "Success" },
-        RepeatedMessageResponse: { MessageHeader: last.header, RepeatedResponseMessageBody: last.body },
+        RepeatedMessageResponse: { MessageHeader: found.header, RepeatedResponseMessageBody: found.body },
       },
     });
   }

@@ -4,12 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "./command.js";
+import { conformanceCommand } from "./commands/conformance.js";
+import { demoCommand } from "./commands/demo.js";
+import { docsCommand } from "./commands/docs.js";
+import { simulateCommand } from "./commands/simulate.js";
 import { validateCommand } from "./commands/validate.js";
 import { type CliIo, EXIT, InputError, UsageError } from "./io.js";
 import { closestMatch } from "./suggest.js";
 
 /** Every subcommand, in `payspec --help` order. */
-export const COMMANDS: readonly Command[] = [validateCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, simulateCommand, demoCommand, conformanceCommand, docsCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

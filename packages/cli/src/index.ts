@@ -4,6 +4,10 @@
  */
 export { COMMANDS, run, version } from "./cli.js";
 export type { Command } from "./command.js";
+export { conformanceCommand } from "./commands/conformance.js";
+export { demoCommand } from "./commands/demo.js";
+export { docsCommand } from "./commands/docs.js";
+export { simulateCommand } from "./commands/simulate.js";
 export { validateCommand } from "./commands/validate.js";
 export {
   type DecodedMessage,
@@ -27,4 +31,12 @@ export {
   type ProtocolName,
   type XmlEnvelope,
 } from "./protocols.js";
+export {
+  describeSimulators,
+  HIPAY_SIMULATOR_CREDENTIALS,
+  NEXO_SIMULATOR_POIID,
+  type RunningSimulator,
+  type StartOptions,
+  startSimulators,
+} from "./simulators.js";
 export { closestMatch, editDistance } from "./suggest.js";

@@ -24,6 +24,8 @@ export interface CliIo {
   err(line: string): void;
   /** Reads the bytes of a file argument; `-` is standard input. Throws `InputError`. */
   readInput(path: string): Promise<Uint8Array>;
+  /** Resolves when the user asks a long-running command (simulate, docs) to stop: Ctrl-C or SIGTERM. */
+  waitForStop?(): Promise<void>;
 }
 
 /** A command line the command cannot act on: printed with the command's usage, exit 2. */
@@ -48,6 +50,16 @@ export function processIo(): CliIo {
     out: (line) => process.stdout.write(`${maskPansInText(line)}\n`),
     err: (line) => process.stderr.write(`${maskPansInText(line)}\n`),
     readInput: (path) => (path === "-" ? readStdin() : readPath(path)),
+    waitForStop: () =>
+      new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      }),
   };
 }
 

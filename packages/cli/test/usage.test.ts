@@ -10,7 +10,8 @@ describe("help", () => {
     const run = await payspec(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: payspec <command>/);
-    expect(run.stdout).toMatch(/^ {2}validate {2}check a message file/m);
+    expect(run.stdout).toMatch(/^ {2}validate +check a message file/m);
+    for (const command of ["simulate", "demo", "conformance", "docs"]) expect(run.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, "m"));
   });
 
   it("payspec with no arguments prints the help on stderr and exits 2", async () => {

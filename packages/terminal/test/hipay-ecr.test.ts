@@ -8,14 +8,15 @@ import { maskPansInText } from "@payspec/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hipayEcrTerminal } from "../src/adapters/hipay-ecr.js";
 import { MemoryJournal, OutcomeUnknownError, type TerminalEvent } from "../src/index.js";
-import { describeTerminalSuite } from "./suite.js";
+import { describeFaultCampaign } from "./campaign.js";
+import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 const simulatorOptions = {
   // x.98 waits for the card until /cancel; the answer limit only has to outlast the suite's cancel test.
   connector: { answerTimeoutMs: 60_000 },
 };
 
-describeTerminalSuite("hipay-ecr", async () => {
+const setup = async (): Promise<SuiteFixture> => {
   const sim = await startConnectorSimulator(simulatorOptions);
   return {
     terminal: (journal, options) =>
@@ -35,7 +36,10 @@ describeTerminalSuite("hipay-ecr", async () => {
     vendorCharges: () => sim.charges(),
     close: () => sim.close(),
   };
-});
+};
+
+describeTerminalSuite("hipay-ecr", setup);
+describeFaultCampaign("hipay-ecr", setup);
 
 describe("hipay-ecr adapter specifics", () => {
   let sim: ConnectorSimulator;

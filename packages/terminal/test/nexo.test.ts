@@ -7,6 +7,7 @@ import { createFetchTransport, type Transport } from "@payspec/runtime";
 import { describe, expect, it } from "vitest";
 import { type NexoTerminalOptions, nexoTerminal } from "../src/adapters/nexo.js";
 import { MemoryJournal, type TerminalEvent } from "../src/index.js";
+import { describeFaultCampaign } from "./campaign.js";
 import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 const POIID = "A-POIID";
@@ -84,6 +85,7 @@ async function setup(): Promise<NexoFixture> {
 }
 
 describeTerminalSuite("nexo", setup);
+describeFaultCampaign("nexo", setup);
 
 describe("nexo adapter specifics", () => {
   let counter = 0;

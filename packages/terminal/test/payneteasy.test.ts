@@ -10,6 +10,7 @@ import type { FaultPlan } from "@payspec/runtime/server";
 import { describe, expect, it } from "vitest";
 import { payneteasyTerminal } from "../src/adapters/payneteasy.js";
 import { MemoryJournal, type TerminalEvent } from "../src/index.js";
+import { describeFaultCampaign } from "./campaign.js";
 import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 const PAN = "4111111111111111";
@@ -70,6 +71,7 @@ async function setup(): Promise<SuiteFixture> {
 }
 
 describeTerminalSuite("payneteasy", setup);
+describeFaultCampaign("payneteasy", setup);
 
 describe("payneteasy adapter specifics", () => {
   it("journals a client_orderid before sending, names the order with it, and shows no full PAN", async () => {

@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { stripeTerminalTerminal } from "../src/adapters/stripe-terminal.js";
 import { MemoryJournal, type TerminalEvent } from "../src/index.js";
+import { describeFaultCampaign } from "./campaign.js";
 import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 /** 7001 waits for a card that never comes (the cancellable amount); every other amount is paid with the default card. */
@@ -71,6 +72,7 @@ async function stripeFixture() {
 }
 
 describeTerminalSuite("stripe-terminal", async () => (await stripeFixture()).fixture);
+describeFaultCampaign("stripe-terminal", async () => (await stripeFixture()).fixture);
 
 describe("stripe-terminal adapter", () => {
   it("journals the PaymentIntent's idempotency key and the reader before the payment leaves", async () => {

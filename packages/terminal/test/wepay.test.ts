@@ -7,6 +7,7 @@ import { startWePaySimulator } from "@payspec/wepay-server";
 import { describe, expect, it } from "vitest";
 import { wepayTerminal } from "../src/adapters/wepay.js";
 import { MemoryJournal, type TerminalEvent } from "../src/index.js";
+import { describeFaultCampaign } from "./campaign.js";
 import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 const ACCOUNT = "0ef0dcd6-a2c6-49c4-9051-bbbe5c6c36e2";
@@ -62,6 +63,7 @@ async function setup(): Promise<SuiteFixture & { sim: Awaited<ReturnType<typeof 
 }
 
 describeTerminalSuite("wepay", setup);
+describeFaultCampaign("wepay", setup);
 
 describe("WePay adapter rules", () => {
   it("reports the reader's statuses as events, masked PAN only, and the card read is single use", async () => {

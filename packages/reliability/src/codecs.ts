@@ -102,8 +102,13 @@ export function fuzzCodec(codec: string, options: { runs: number; seed: number }
 
 export interface LineNoiseReport {
   readonly frames: number;
-  /** Frames the reader delivered with lrcOk true although a byte of them was changed on the line. */
+  /** Damaged frames that passed both the LRC and the fixed-width decode with a changed payload (must be 0). */
   readonly corruptedAccepted: number;
+  /**
+   * Damaged frames whose LRC happened to match (a payload byte turned into ETX cuts the frame short, and the next
+   * byte is read as its LRC: about 1 in 256 such cuts match) and that the fixed-width decode refused.
+   */
+  readonly lrcCollisionsCaughtByLayout: number;
   /** Frames whose corruption the LRC caught (the link answers NAK and the sender resends). */
   readonly corruptedRejected: number;
   /** Frames lost entirely (a dropped STX/ETX or an interrupted frame): the sender's timer resends them. */
@@ -112,15 +117,18 @@ export interface LineNoiseReport {
 }
 
 /**
- * Serial line noise on the frame layer: a frame with one flipped bit or one dropped byte must never come out of the
- * reader as a good frame. A single-bit flip is always caught by the LRC (an XOR checksum); a dropped byte shifts the
- * XOR and is caught unless the dropped byte was 0x00, which Concert payloads never contain (ASCII digits and spaces).
+ * Serial line noise on the frame layer: a Concert request frame with one flipped bit or one dropped byte must never be
+ * accepted with a changed payload by the receiving stack — the frame reader's LRC check, then the fixed-width decode
+ * of the request layout. The LRC (an XOR) catches every flip inside the checked bytes and every dropped payload byte;
+ * what it can miss is a flip that turns a payload byte into ETX (0x43 'C' → 0x03), which ends the frame early and
+ * makes the next byte the LRC: those truncated frames are refused by the fixed width.
  */
 export function lineNoise(options: { runs: number; seed: number }): LineNoiseReport {
   const payloadChar = fc.constantFrom(..."0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ".split(""));
+  const width = ConcertRequestFrame.fields.reduce((sum, field) => sum + field.width, 0);
   const cases = fc.sample(
     fc.record({
-      payload: fc.string({ unit: payloadChar, minLength: 1, maxLength: 80 }),
+      payload: fc.string({ unit: payloadChar, minLength: width, maxLength: width }),
       damage: fc.oneof(
         fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
         fc.record({ kind: fc.constant("drop" as const), at: fc.nat() }),
@@ -130,6 +138,7 @@ export function lineNoise(options: { runs: number; seed: number }): LineNoiseRep
     { numRuns: options.runs, seed: options.seed },
   );
   let corruptedAccepted = 0;
+  let lrcCollisionsCaughtByLayout = 0;
   let corruptedRejected = 0;
   let lost = 0;
   let intact = 0;
@@ -154,13 +163,22 @@ export function lineNoise(options: { runs: number; seed: number }): LineNoiseRep
       else lost++;
       continue;
     }
-    const accepted = good.some(
+    const changed = good.filter(
       (event) => event.type === "frame" && !event.payload.equals(Buffer.from(payload, "latin1")),
     );
-    if (accepted) corruptedAccepted++;
+    const decodes = (event: (typeof changed)[number]): boolean => {
+      try {
+        decodeFrame(ConcertRequestFrame.fields, (event as { payload: Buffer }).payload);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (changed.some(decodes)) corruptedAccepted++;
+    else if (changed.length > 0) lrcCollisionsCaughtByLayout++;
     else if (bad.length > 0) corruptedRejected++;
     else if (good.length === 0) lost++;
     else intact++; // the damage hit a byte outside the frame's checked content and the frame is still exact
   }
-  return { frames: cases.length, corruptedAccepted, corruptedRejected, lost, intact };
+  return { frames: cases.length, corruptedAccepted, lrcCollisionsCaughtByLayout, corruptedRejected, lost, intact };
 }

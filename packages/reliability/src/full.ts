@@ -2,8 +2,9 @@
  * The full-size campaigns, on demand: `npx -y pnpm@10 --filter @payspec/reliability full [--runs N] [--codec-runs N]`.
  * Writes results/<date>.json and rewrites RELIABILITY.md (beside this package) with the figures and how to reproduce them.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CODECS, type CodecReport, fuzzCodec, type LineNoiseReport, lineNoise } from "./codecs.js";
 import { type FuzzReport, fuzzTarget } from "./fuzz.js";
@@ -25,8 +26,24 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "10000" },
       "codec-runs": { type: "string", default: "100000" },
       seed: { type: "string", default: "20261123" },
+      /** A folder of fault-campaign results (one <protocol>.json each, written by @payspec/terminal's campaign). */
+      campaigns: { type: "string" },
+      /** Rewrite RELIABILITY.md from the newest results file and --campaigns, without running the fuzzers. */
+      "report-only": { type: "boolean" },
     },
   });
+  const campaigns = values.campaigns === undefined ? undefined : readCampaigns(resolve(values.campaigns));
+  if (values["report-only"] === true) {
+    const dir = new URL("../results/", import.meta.url);
+    const newest = readdirSync(dir)
+      .filter((f) => f.startsWith("fuzz-"))
+      .sort()
+      .at(-1);
+    if (newest === undefined) throw new Error("no results/fuzz-*.json yet: run without --report-only first");
+    const results = JSON.parse(readFileSync(new URL(newest, dir), "utf8")) as FullResults;
+    writeReport(campaigns === undefined ? results : { ...results, campaigns });
+    return;
+  }
   const runs = Number(values.runs);
   const codecRuns = Number(values["codec-runs"]);
   const seed = Number(values.seed);
@@ -114,13 +131,15 @@ function writeReport(results: FullResults): void {
     "",
     "## Serial line noise (Concert frames)",
     "",
-    "Frames of random Concert payloads with one flipped bit or one dropped byte, fed byte by byte to the frame reader.",
-    "A frame whose LRC fails is answered NAK by the link layer (and resent by the sender, 3 tries); a frame lost entirely",
-    "is resent on the sender's timer.",
+    "Concert request frames (the 34-character layout) with one flipped bit or one dropped byte, fed byte by byte to the",
+    "frame reader, then decoded with the fixed-width layout. A frame whose LRC fails is answered NAK by the link layer",
+    "(and resent, 3 tries); a frame lost entirely is resent on the sender's timer. The XOR LRC can be fooled when a flip",
+    "turns a payload byte into ETX (the frame ends early and the next byte is read as the LRC, matching about 1 time in",
+    "256): those truncated frames are refused by the fixed-width decode.",
     "",
-    "| frames | corrupted and accepted | corrupted, caught by the LRC (NAK) | lost (resent on timeout) | intact |",
-    "|---:|---:|---:|---:|---:|",
-    `| ${results.lineNoise.frames} | **${results.lineNoise.corruptedAccepted}** | ${results.lineNoise.corruptedRejected} | ${results.lineNoise.lost} | ${results.lineNoise.intact} |`,
+    "| frames | corrupted and accepted | LRC fooled, refused by the layout | corrupted, caught by the LRC (NAK) | lost (resent on timeout) | intact |",
+    "|---:|---:|---:|---:|---:|---:|",
+    `| ${results.lineNoise.frames} | **${results.lineNoise.corruptedAccepted}** | ${results.lineNoise.lrcCollisionsCaughtByLayout ?? 0} | ${results.lineNoise.corruptedRejected} | ${results.lineNoise.lost} | ${results.lineNoise.intact} |`,
     "",
     "## Fault campaign through @payspec/terminal",
     "",
@@ -128,6 +147,59 @@ function writeReport(results: FullResults): void {
     "",
   ];
   writeFileSync(path, lines.join("\n"));
+}
+
+/** One protocol's fault campaign, as packages/terminal/test/campaign.ts writes it. */
+interface CampaignResult {
+  readonly protocol: string;
+  readonly seed: number;
+  readonly attempted: number;
+  readonly byFault: Record<string, number>;
+  readonly approved: number;
+  readonly declined: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly recovered: number;
+  readonly lostOrChargedTwice: number;
+  readonly phantomApprovals: number;
+  readonly open: number;
+  readonly vendorCharges: number;
+  readonly seconds: number;
+}
+
+function readCampaigns(dir: string): CampaignResult[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")) as CampaignResult);
+}
+
+function campaignMarkdown(campaigns: readonly CampaignResult[]): string {
+  const faults = ["none", "decline", "lost-answer", "crash-after-commit", "crash-before-send", "repeat"];
+  return [
+    "<!-- campaigns:start -->",
+    "Randomized payments through `@payspec/terminal` on each protocol's simulator, with a `FileJournal` (fsync per",
+    "record). Per payment one of: a plain payment, a decline, the answer dropped after the vendor committed",
+    "(`drop-after-commit`), the POS process dying while that answer is lost (it is closed without any recovery attempt;",
+    "a new process reopens the journal file and reconciles), the POS process dying between the journal write and the",
+    "send, or a retry of an earlier reference. The run ends with one more restart and reconciliation, then the ledger",
+    "check: the vendor's approved charges must equal the journal's approved payments, with no entry left open.",
+    "Process death is simulated inside the test process at those two moments (the dying POS stops and its successor",
+    "only has the journal file), not with an OS-level SIGKILL. The ledger is compared by counts: a lost payment or a",
+    "double charge makes the vendor hold more charges than the journal approvals (`lost or charged twice`), an approval",
+    "the vendor does not hold shows as `phantom`.",
+    "",
+    'Reproduce: `cd packages/terminal && CAMPAIGN_PAYMENTS=1000 CAMPAIGN_REPORT=../reliability/results/campaign npx vitest run -t "fault campaign" --testTimeout=2700000`,',
+    "then `npx -y pnpm@10 --filter @payspec/reliability full --report-only --campaigns results/campaign`.",
+    "",
+    `| protocol | payments | ${faults.join(" | ")} | approved | declined | failed (never reached the vendor) | recovered by reconciliation | vendor charges | **lost or charged twice** | phantom | left open | seconds |`,
+    `|---|---:|${faults.map(() => "---:").join("|")}|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...campaigns.map(
+      (c) =>
+        `| ${c.protocol} | ${c.attempted} | ${faults.map((f) => c.byFault[f] ?? 0).join(" | ")} | ${c.approved} | ${c.declined} | ${c.failed} | ${c.recovered} | ${c.vendorCharges} | **${c.lostOrChargedTwice}** | ${c.phantomApprovals} | ${c.open} | ${c.seconds.toFixed(1)} |`,
+    ),
+    "<!-- campaigns:end -->",
+  ].join("\n");
 }
 
 function safeRead(path: URL): string {

@@ -181,7 +181,12 @@ function mutate(value: unknown, mutations: readonly Mutation[]): unknown {
         break;
       case "extra":
         // defineProperty: a literal `__proto__` key, as JSON.parse would make it, not a prototype change.
-        Object.defineProperty(node, m.key, { value: structuredClone(m.value), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(node, m.key, {
+          value: structuredClone(m.value),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
         break;
       case "huge-string":
         if (key !== undefined) (node as Record<string, unknown>)[key] = "9".repeat(m.length);

@@ -28,27 +28,31 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "20261123" },
       /** A folder of fault-campaign results (one <protocol>.json each, written by @payspec/terminal's campaign). */
       campaigns: { type: "string" },
+      /** Fuzz only these endpoints (comma-separated) and keep the newest results file's figures for the others. */
+      protocols: { type: "string" },
       /** Rewrite RELIABILITY.md from the newest results file and --campaigns, without running the fuzzers. */
       "report-only": { type: "boolean" },
     },
   });
   const campaigns = values.campaigns === undefined ? undefined : readCampaigns(resolve(values.campaigns));
+  const previous = newestResults();
   if (values["report-only"] === true) {
-    const dir = new URL("../results/", import.meta.url);
-    const newest = readdirSync(dir)
-      .filter((f) => f.startsWith("fuzz-"))
-      .sort()
-      .at(-1);
-    if (newest === undefined) throw new Error("no results/fuzz-*.json yet: run without --report-only first");
-    const results = JSON.parse(readFileSync(new URL(newest, dir), "utf8")) as FullResults;
-    writeReport(campaigns === undefined ? results : { ...results, campaigns });
+    if (previous === undefined) throw new Error("no results/fuzz-*.json yet: run without --report-only first");
+    writeReport(campaigns === undefined ? previous : { ...previous, campaigns });
     return;
   }
+  const chosen =
+    values.protocols === undefined ? PROTOCOLS : PROTOCOLS.filter((p) => values.protocols?.split(",").includes(p));
   const runs = Number(values.runs);
   const codecRuns = Number(values["codec-runs"]);
   const seed = Number(values.seed);
   const endpoints: Array<FuzzReport & { seconds: number }> = [];
   for (const protocol of PROTOCOLS) {
+    if (!chosen.includes(protocol)) {
+      const kept = previous?.endpoints.find((e) => e.protocol === protocol);
+      if (kept !== undefined) endpoints.push(kept);
+      continue;
+    }
     const target = await startTarget(protocol);
     const started = performance.now();
     let last = 0;
@@ -200,6 +204,18 @@ function campaignMarkdown(campaigns: readonly CampaignResult[]): string {
     ),
     "<!-- campaigns:end -->",
   ].join("\n");
+}
+
+function newestResults(): FullResults | undefined {
+  const dir = new URL("../results/", import.meta.url);
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.startsWith("fuzz-"));
+  } catch {
+    return undefined;
+  }
+  const newest = files.sort().at(-1);
+  return newest === undefined ? undefined : (JSON.parse(readFileSync(new URL(newest, dir), "utf8")) as FullResults);
 }
 
 function safeRead(path: URL): string {

@@ -59,7 +59,7 @@ export const CONNECTOR_OPERATIONS = {
     params: [{ name: "orderId", in: "path", required: true }],
     responses: [
       { status: 200, error: false, contentType: "application/json", encoding: "json", message: "PaymentResponse" },
-      ...errorResponses([401, 409, 503]),
+      ...errorResponses([400, 401, 409, 503]),
     ],
     safe: true,
   },

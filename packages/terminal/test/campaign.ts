@@ -5,7 +5,7 @@
  * restarted POS reconciling its journal file, then a ledger check against the vendor.
  *
  * Bounded in the test command (CAMPAIGN_PAYMENTS, default 24 per protocol); full size on demand:
- * `CAMPAIGN_PAYMENTS=1000 CAMPAIGN_REPORT=<dir> npx vitest run test/<protocol>.test.ts -t "fault campaign"`.
+ * `CAMPAIGN_PAYMENTS=1200 CAMPAIGN_REPORT=<dir> npx vitest run test/<protocol>.test.ts -t "fault campaign"`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

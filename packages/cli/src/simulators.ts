@@ -39,7 +39,7 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       protocol: "wepay",
       url: sim.url,
       credentials: { "App-Id": sim.credentials.appId, "App-Token": sim.credentials.appToken },
-      endpoints: "/session_tokens /terminals /payments (Api-Version 3.0)",
+      endpoints: "/session_tokens /terminals /payments /refunds (Api-Version 3.0)",
       testValues: [`amount ending .${DECLINE_CENTS} → declined`, "session token: 5 min unused, 12 h once used"],
       close: () => sim.close(),
     };
@@ -53,7 +53,8 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       protocol: "stripe-terminal",
       url: sim.url,
       credentials: { "secret key (Bearer)": sim.credentials.secretKey },
-      endpoints: "/v1/terminal/{locations,readers,connection_tokens,configurations}",
+      endpoints:
+        "/v1/terminal/{locations,readers,connection_tokens,configurations}, /v1/payment_intents, /v1/test_helpers/terminal/readers",
       testValues: [
         `registration codes: ${Object.keys(SIMULATED_REGISTRATION_CODES).join(", ")}`,
         `amounts ending ${Object.keys(DECLINE_AMOUNT_ENDINGS)
@@ -73,7 +74,7 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
         "login (OAuth consumer key)": sim.credentials.login,
         "merchant control key": sim.credentials.merchantControlKey,
       },
-      endpoints: "/paynet/mapi/v1/{sale,preauth}/<endpointid>, /paynet/api/v2/{status,close-day}/<endpointid>",
+      endpoints: "/paynet/mapi/v1/{sale,preauth}/<endpointid>, /paynet/api/v2/{status,return,close-day}/<endpointid>",
       testValues: [
         `amounts ending ${PAYNETEASY_TEST_AMOUNTS.declined} → declined, ${PAYNETEASY_TEST_AMOUNTS.error} → error`,
         "orders: processing → final after a few seconds or polls",
@@ -88,7 +89,8 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       protocol: "hipay-ecr",
       url: sim.url,
       credentials: { "Basic login": sim.login, "Basic password": sim.password },
-      endpoints: "POST / (payment), GET /payment/{orderId}, POST /refund, /cancel /stop /reset /version /config /tlc /check — a Concert terminal on its serial line",
+      endpoints:
+        "POST / (payment), GET /payment/{orderId}, POST /refund, /cancel /stop /reset /version /config /tlc /check — a Concert terminal on its serial line",
       testValues: [
         `amounts ending .${String(TEST_AMOUNTS.refused).padStart(2, "0")} → refused`,
         `.${TEST_AMOUNTS.noAnswer} → terminal never answers`,

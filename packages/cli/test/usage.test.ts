@@ -11,7 +11,8 @@ describe("help", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: payspec <command>/);
     expect(run.stdout).toMatch(/^ {2}validate +check a message file/m);
-    for (const command of ["simulate", "demo", "conformance", "docs"]) expect(run.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, "m"));
+    for (const command of ["simulate", "demo", "conformance", "docs"])
+      expect(run.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, "m"));
   });
 
   it("payspec with no arguments prints the help on stderr and exits 2", async () => {

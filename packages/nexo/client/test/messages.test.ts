@@ -158,7 +158,13 @@ describe("a login and a payment against a terminal, over XML or JSON", () => {
   it("sends application/xml with root element SaleToPOIRequest and reads the XML answer", async () => {
     const sent: TransportRequest[] = [];
     const fetchTransport = createFetchTransport();
-    const client = new NexoClient({ baseUrl, transport: (r) => (sent.push(r), fetchTransport(r)) });
+    const client = new NexoClient({
+      baseUrl,
+      transport: (r) => {
+        sent.push(r);
+        return fetchTransport(r);
+      },
+    });
     const session = new NexoSession({ ...ids, firstServiceID: 1 });
 
     const login = await client.terminalSend({
@@ -189,7 +195,13 @@ describe("a login and a payment against a terminal, over XML or JSON", () => {
   it("sends application/json when the call asks for it, and reads the JSON answer", async () => {
     const sent: TransportRequest[] = [];
     const fetchTransport = createFetchTransport();
-    const client = new NexoClient({ baseUrl, transport: (r) => (sent.push(r), fetchTransport(r)) });
+    const client = new NexoClient({
+      baseUrl,
+      transport: (r) => {
+        sent.push(r);
+        return fetchTransport(r);
+      },
+    });
     const request = nexoRequest({ ...ids, ServiceID: "3" }, "PaymentRequest", payment);
     const paid = await client.terminalSend({ "Content-Type": "application/json", body: request });
     expect(paid?.SaleToPOIResponse.PaymentResponse?.Response.Result).toBe("Success");

@@ -13,7 +13,13 @@ import { type CliIo, EXIT, InputError, UsageError } from "./io.js";
 import { closestMatch } from "./suggest.js";
 
 /** Every subcommand, in `payspec --help` order. */
-export const COMMANDS: readonly Command[] = [validateCommand, simulateCommand, demoCommand, conformanceCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  simulateCommand,
+  demoCommand,
+  conformanceCommand,
+  docsCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

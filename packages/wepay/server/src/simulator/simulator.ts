@@ -92,6 +92,31 @@ function notFound(what: string, id: string): Err<404> {
   return { status: 404, body: { error_code: "NOT_FOUND", error_message: `The ${what} ${id} does not exist.` } };
 }
 
+/** A Unique-Key's first use: the canonical request body and the id of what it created. */
+interface UniqueKeyUse {
+  readonly body: string;
+  readonly id: ResourceId;
+}
+
+/**
+ * WePay's Unique-Key idempotency for a create: undefined for a new key; the first answer again for the same key and
+ * body; INVALID_PARAMS when the key comes back with another body.
+ */
+function replayUniqueKey<T>(
+  seen: UniqueKeyUse | undefined,
+  body: string,
+  created: ReadonlyMap<ResourceId, T>,
+): Err<400> | { status: 200; body: T } | undefined {
+  if (seen === undefined) return undefined;
+  if (seen.body !== body)
+    return invalid(
+      "This Unique-Key was already used with a different request body.",
+      ["Unique-Key"],
+      "HTTP_REQUEST_HEADER",
+    );
+  return { status: 200, body: structuredClone(created.get(seen.id) as T) };
+}
+
 function invalid(message: string, target: string[], targetType: TargetType): Err<400> {
   return {
     status: 400,
@@ -203,9 +228,9 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
   /** creation time of each terminal (WePay's terminal has no create_time field; the list filters on it) */
   const terminalCreated = new Map<ResourceId, number>();
   const payments = new Map<ResourceId, Payment>();
-  const byUniqueKey = new Map<string, { body: string; paymentId: ResourceId }>();
+  const byUniqueKey = new Map<string, UniqueKeyUse>();
   const refunds = new Map<ResourceId, Refund>();
-  const refundsByUniqueKey = new Map<string, { body: string; refundId: ResourceId }>();
+  const refundsByUniqueKey = new Map<string, UniqueKeyUse>();
   const usedPaymentMethods = new Map<string, string>();
   let charges = 0;
 
@@ -390,17 +415,8 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
       if (busy(ctx)) return BUSY;
       const key = input["Unique-Key"];
       const body = canonical(input.body);
-      const seen = byUniqueKey.get(key);
-      if (seen) {
-        if (seen.body !== body)
-          return invalid(
-            "This Unique-Key was already used with a different request body.",
-            ["Unique-Key"],
-            "HTTP_REQUEST_HEADER",
-          );
-        const first = payments.get(seen.paymentId) as Payment;
-        return { status: 200, body: structuredClone(first) };
-      }
+      const replay = replayUniqueKey(byUniqueKey.get(key), body, payments);
+      if (replay) return replay;
       const method = input.body.payment_method.encoded_payment_method;
       if (usedPaymentMethods.has(method))
         return methodRefused(
@@ -416,7 +432,7 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
       }
       const payment = charge(input.body, ctx.faults.decline === true);
       usedPaymentMethods.set(method, key);
-      byUniqueKey.set(key, { body, paymentId: payment.id });
+      byUniqueKey.set(key, { body, id: payment.id });
       return { status: 200, body: structuredClone(payment) };
     },
     paymentsList(input, ctx) {
@@ -457,16 +473,8 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
       if (busy(ctx)) return BUSY;
       const key = input["Unique-Key"];
       const body = canonical(input.body);
-      const seen = refundsByUniqueKey.get(key);
-      if (seen) {
-        if (seen.body !== body)
-          return invalid(
-            "This Unique-Key was already used with a different request body.",
-            ["Unique-Key"],
-            "HTTP_REQUEST_HEADER",
-          );
-        return { status: 200, body: structuredClone(refunds.get(seen.refundId) as Refund) };
-      }
+      const replay = replayUniqueKey(refundsByUniqueKey.get(key), body, refunds);
+      if (replay) return replay;
       const payment = payments.get(input.body.payment_id);
       if (!payment) return invalid("The payment does not exist.", ["payment_id"], "HTTP_REQUEST_BODY");
       if (payment.status !== "completed")
@@ -493,7 +501,7 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
         failure_reason: null,
       };
       refunds.set(id, refund);
-      refundsByUniqueKey.set(key, { body, refundId: id });
+      refundsByUniqueKey.set(key, { body, id });
       return { status: 200, body: structuredClone(refund) };
     },
     refundsGet(input, ctx) {

@@ -12,7 +12,7 @@
  *   after another per direction). Its round trip vs the limit is the protocol + code overhead on
  *   a real line; that is the one held to the target (≤ 1.2×).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { hasSocat, ptyPair } from "@payspec/hipay-ecr-driver/testing";
 import { ConcertTerminalSimulator, createConcertConnector } from "@payspec/hipay-ecr-server";
 import { SerialPort } from "serialport";
 import type { Plan } from "../plan.js";
@@ -55,24 +55,6 @@ export function throttled(port: Stream, baud: number | undefined, now: () => num
   return { stream, counter };
 }
 
-export const hasSocat = (): boolean => spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
-
-function ptyPair(): Promise<{ socat: ChildProcess; paths: [string, string] }> {
-  const socat = spawn("socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let log = "";
-    socat.on("error", reject);
-    socat.on("exit", (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    socat.stderr?.on("data", (chunk: Buffer) => {
-      log += chunk.toString();
-      const paths = [...log.matchAll(/PTY is (\S+)/g)].map((m) => m[1] as string);
-      if (paths.length >= 2) resolve({ socat, paths: [paths[0] as string, paths[1] as string] });
-    });
-  });
-}
-
 function openPort(path: string): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     const port: SerialPort = new SerialPort({ path, baudRate: BAUD }, (error) =>
@@ -91,7 +73,8 @@ interface Trip {
 
 /** Runs `trips` debits over one pty pair; `baud` set = simulated line time. */
 async function trips(count: number, baud: number | undefined, warmup: number): Promise<Trip[]> {
-  const { socat, paths } = await ptyPair();
+  const pair = await ptyPair();
+  const { paths } = pair;
   let a: SerialPort | undefined;
   let b: SerialPort | undefined;
   try {
@@ -128,8 +111,7 @@ async function trips(count: number, baud: number | undefined, warmup: number): P
   } finally {
     await closePort(a);
     await closePort(b);
-    socat.removeAllListeners("exit");
-    socat.kill();
+    pair.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // both ends, the connector drives one and the simulated terminal answers on the other. Skipped
 // (with the reason in its name) where socat is missing; CI installs socat (.ci/run) and fails
 // here if it is not there.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { hasSocat, type PtyPair, ptyPair } from "@payspec/hipay-ecr-driver/testing";
 import type { PaymentResult } from "@payspec/hipay-ecr-types";
 import { basicAuth, callOperation, VendorError } from "@payspec/runtime";
 import fastify, { type FastifyInstance } from "fastify";
@@ -18,25 +18,8 @@ import {
   rejectHiPay,
 } from "../src/index.js";
 
-const hasSocat = spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
+const socatHere = hasSocat();
 const inCi = process.env.CI === "true";
-
-/** Starts `socat -d -d pty,raw,echo=0 pty,raw,echo=0` and resolves with the two pty paths it logs. */
-function ptyPair(): Promise<{ socat: ChildProcess; paths: [string, string] }> {
-  const socat = spawn("socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let log = "";
-    socat.on("error", reject);
-    socat.on("exit", (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    socat.stderr?.on("data", (chunk: Buffer) => {
-      log += chunk.toString();
-      const paths = [...log.matchAll(/PTY is (\S+)/g)].map((m) => m[1] as string);
-      if (paths.length >= 2) resolve({ socat, paths: [paths[0] as string, paths[1] as string] });
-    });
-  });
-}
 
 function openPort(path: string): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
@@ -51,7 +34,7 @@ function closePort(port: SerialPort | undefined): Promise<void> {
 }
 
 describe("HiPay ECR connector over a pseudo-terminal pair", () => {
-  if (!hasSocat) {
+  if (!socatHere) {
     if (inCi) {
       it("needs socat in CI (.ci/run installs it)", () => {
         throw new Error("socat is not installed: .ci/run should have installed it (apt-get install socat)");
@@ -65,7 +48,7 @@ describe("HiPay ECR connector over a pseudo-terminal pair", () => {
     return;
   }
 
-  let socat: ChildProcess | undefined;
+  let pair: PtyPair | undefined;
   let connectorPort: SerialPort | undefined;
   let terminalPort: SerialPort | undefined;
   let connector: ConcertConnector | undefined;
@@ -74,8 +57,7 @@ describe("HiPay ECR connector over a pseudo-terminal pair", () => {
   let baseUrl = "";
 
   beforeAll(async () => {
-    const pair = await ptyPair();
-    socat = pair.socat;
+    pair = await ptyPair();
     connectorPort = await openPort(pair.paths[0]);
     terminalPort = await openPort(pair.paths[1]);
     terminal = new ConcertTerminalSimulator(terminalPort, { now: () => new Date(2020, 3, 3, 8, 30, 11) });
@@ -97,8 +79,7 @@ describe("HiPay ECR connector over a pseudo-terminal pair", () => {
     await app?.close();
     await closePort(connectorPort);
     await closePort(terminalPort);
-    socat?.removeAllListeners("exit");
-    socat?.kill();
+    pair?.close();
   });
 
   it("takes a payment through the serial line: Concert debit out, Success with receipt back", async () => {

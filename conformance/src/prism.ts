@@ -4,23 +4,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freeLoopbackPort } from "@payspec/runtime/server";
 import { adapters } from "./protocols/index.js";
 import type { Target } from "./protocols/types.js";
 import type { ProtocolName } from "./scenario.js";
 import { defaultSpecDir } from "./spec.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function prismBin(): string {
   const candidates = [
@@ -44,7 +33,7 @@ export async function startPrism(
   } catch (err) {
     return { skip: (err as Error).message };
   }
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child: ChildProcess = spawn(process.execPath, [bin, "mock", file, "-p", String(port), "-h", "127.0.0.1"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

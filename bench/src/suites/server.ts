@@ -6,8 +6,8 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freeLoopbackPort } from "@payspec/runtime/server";
 import autocannon from "autocannon";
 import { BIN, SPECS_DIR } from "../paths.js";
 import type { Plan } from "../plan.js";
@@ -53,24 +53,12 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** `prism mock` on 127.0.0.1 as a child process; resolves when it says it is listening. */
 export async function startPrism(
   specPath: string,
   timeoutMs = 120_000,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const prism = spawn(BIN("prism"), ["mock", "-h", "127.0.0.1", "-p", String(port), specPath], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -3,7 +3,14 @@
 import fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OperationDescriptor } from "../src/http/operation.js";
-import { listenUrl, mountOperations, parseFaultHeader, type RejectReason, type Reply } from "../src/server/index.js";
+import {
+  freeLoopbackPort,
+  listenUrl,
+  mountOperations,
+  parseFaultHeader,
+  type RejectReason,
+  type Reply,
+} from "../src/server/index.js";
 import type { ValidationIssue } from "../src/validation/issues.js";
 
 const createItem: OperationDescriptor = {
@@ -277,6 +284,19 @@ describe("listenUrl", () => {
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(url).not.toMatch(/:0$/);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe("freeLoopbackPort", () => {
+  it("gives a port a server can then bind on 127.0.0.1", async () => {
+    const port = await freeLoopbackPort();
+    expect(port).toBeGreaterThan(0);
+    const local = fastify();
+    try {
+      expect(await listenUrl(local, { port })).toBe(`http://127.0.0.1:${port}`);
     } finally {
       await local.close();
     }

@@ -1,9 +1,9 @@
 // The shared Terminal suite on the nexo terminal simulator (Swedbank Pay PAX, full integration):
 // the driver's POS listener receives the terminal's DisplayRequests, Print/Input requests and
 // EventNotifications over loopback, and a lost answer is recovered with TransactionStatus.
-import { createServer } from "node:net";
 import { startNexoTerminalSimulator, TEST_AMOUNTS } from "@payspec/nexo-server";
 import { createFetchTransport, type Transport } from "@payspec/runtime";
+import { freeLoopbackPort } from "@payspec/runtime/server";
 import { describe, expect, it } from "vitest";
 import { type NexoTerminalOptions, nexoTerminal } from "../src/adapters/nexo.js";
 import { MemoryJournal, type TerminalEvent } from "../src/index.js";
@@ -15,14 +15,6 @@ const CURRENCY = "SEK";
 const WAIT_FOR_CARD = 1000 + Number(TEST_AMOUNTS.waitForCard); // 10.90 SEK
 const SIGNATURE = 1000 + Number(TEST_AMOUNTS.signature); // 10.70 SEK
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
-
 interface NexoFixture extends SuiteFixture {
   terminalWith(options: Partial<NexoTerminalOptions>): ReturnType<typeof nexoTerminal>;
   /** The next PaymentRequest carries this `Payspec-Fault`. */
@@ -32,7 +24,7 @@ interface NexoFixture extends SuiteFixture {
 }
 
 async function setup(): Promise<NexoFixture> {
-  const listenerPort = await freePort();
+  const listenerPort = await freeLoopbackPort();
   const sim = await startNexoTerminalSimulator({ poiId: POIID, posListenerUrl: `http://127.0.0.1:${listenerPort}` });
   let nextFault: string | undefined;
   const sent: string[] = [];

@@ -4,23 +4,14 @@
  * its progress there), and the Terminal API with its journal. Prints each step and the
  * DisplayRequest lines the customer saw; exit 0 on an approved payment.
  */
-import { createServer } from "node:net";
 import { startNexoTerminalSimulator } from "@payspec/nexo-server";
+import { freeLoopbackPort } from "@payspec/runtime/server";
 import { MemoryJournal } from "@payspec/terminal";
 import { nexoTerminal } from "@payspec/terminal/nexo";
 import type { CliIo } from "../io.js";
 
-/** A free loopback port for the POS listener (the terminal is configured with its address first). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
-
 export async function demoNexo(io: CliIo): Promise<number> {
-  const listenerPort = await freePort();
+  const listenerPort = await freeLoopbackPort();
   const posListenerUrl = `http://127.0.0.1:${listenerPort}`;
   const sim = await startNexoTerminalSimulator({
     host: "127.0.0.1",

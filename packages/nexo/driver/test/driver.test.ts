@@ -1,8 +1,8 @@
 // The nexo driver against the real terminal simulator over loopback (seed 004): each test names
 // the rule it enforces.
-import { createServer } from "node:net";
 import { type RunningNexoTerminalSimulator, startNexoTerminalSimulator, TEST_AMOUNTS } from "@payspec/nexo-server";
 import { createFetchTransport, TimeoutError, type Transport, TransportError } from "@payspec/runtime";
+import { freeLoopbackPort } from "@payspec/runtime/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   NexoDriver,
@@ -13,14 +13,6 @@ import {
 } from "../src/index.js";
 
 const POIID = "A-POIID";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
 
 let listenerPort: number;
 let terminal: RunningNexoTerminalSimulator;
@@ -46,7 +38,7 @@ const transport: Transport = (request) => {
 };
 
 beforeAll(async () => {
-  listenerPort = await freePort();
+  listenerPort = await freeLoopbackPort();
   terminal = await startNexoTerminalSimulator({ poiId: POIID, posListenerUrl: `http://127.0.0.1:${listenerPort}` });
 });
 afterAll(() => terminal.close());

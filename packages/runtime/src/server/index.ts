@@ -16,4 +16,4 @@ export {
   mergeFaults,
   parseFaultHeader,
 } from "./faults.js";
-export { type ListenOptions, listenUrl } from "./listen.js";
+export { freeLoopbackPort, type ListenOptions, listenUrl } from "./listen.js";

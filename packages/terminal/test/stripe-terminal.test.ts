@@ -66,6 +66,11 @@ async function stripeFixture() {
     vendorCharges: () =>
       [...sim.state.paymentIntents.values()].filter((p) => p.status === "succeeded" || p.status === "requires_capture")
         .length,
+    vendorLedger: () =>
+      [...sim.state.paymentIntents.values()]
+        .filter((p) => p.status === "succeeded" || p.status === "requires_capture")
+        .map((p) => ({ key: p.metadata?.payspec_reference, id: p.id })),
+    ledgerKey: (entry) => entry.reference,
     close: () => sim.close(),
   };
   return { fixture, sim, location };

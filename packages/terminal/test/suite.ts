@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FileJournal,
   type Journal,
+  type JournalEntry,
   MemoryJournal,
   type RecoveryPolicy,
   type Terminal,
   TerminalError,
   type TerminalEvent,
+  type VendorCharge,
 } from "../src/index.js";
 
 export interface SuiteFixture {
@@ -30,6 +32,10 @@ export interface SuiteFixture {
   loseNextAnswer(): void;
   /** Approved charges the vendor holds in total (to prove nothing was charged twice). */
   vendorCharges(): number | Promise<number>;
+  /** The vendor's approved charges, each under the key that ties it to a POS request (per-reference ledger). */
+  vendorLedger(): readonly VendorCharge[] | Promise<readonly VendorCharge[]>;
+  /** The vendor key of a journal entry (one of the ids the adapter's `prepare` chose). */
+  ledgerKey(entry: JournalEntry): string | undefined;
   /**
    * When the protocol can cancel: an amount whose payment waits for the card until cancelled. The adapter emits
    * `{ type: "status", status: "waiting-for-card" }` once the device waits for it.

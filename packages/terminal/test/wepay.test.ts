@@ -58,6 +58,11 @@ async function setup(): Promise<SuiteFixture & { sim: Awaited<ReturnType<typeof 
       loseNext = true;
     },
     vendorCharges: () => sim.state.approvedCharges,
+    vendorLedger: () =>
+      [...sim.state.payments.values()]
+        .filter((p) => p.status === "completed")
+        .map((p) => ({ key: p.reference_id ?? undefined, id: p.id })),
+    ledgerKey: (entry) => entry.ids.referenceId,
     close: () => sim.close(),
   };
 }

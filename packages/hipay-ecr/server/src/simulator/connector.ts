@@ -65,6 +65,12 @@ export interface ConcertConnector {
   readonly link: ConcertLink;
   /** Whether a payment is in progress. */
   readonly busy: boolean;
+  /**
+   * The `orderId` of the HTTP payment that sent the terminal the request with this Concert `private` field (the
+   * connector's sequence number), for ledgers that tie a terminal's charge to the POS order. Remembered for the
+   * connector's lifetime.
+   */
+  orderIdOf(privateField: string): string | undefined;
   close(): void;
 }
 
@@ -116,6 +122,8 @@ export function createConcertConnector(
     stream instanceof ConcertDriver ? stream : new ConcertDriver(stream, { answerTimeoutMs, ...driverOptions });
   let current: Transaction | undefined;
   let sequence = 0;
+  /** orderId by the Concert `private` field sent to the terminal */
+  const orderIds = new Map<string, string>();
   /** the last exchange with the terminal failed */
   let terminalFault = false;
   /** outcomes by orderId, oldest first (a Map keeps insertion order) */
@@ -151,6 +159,7 @@ export function createConcertConnector(
     };
     const transaction: Transaction = { request, cancelled: false };
     current = transaction;
+    orderIds.set(request.private, body.orderId);
     record(body.orderId, { state: "running" });
     try {
       let answer: ConcertAnswer;
@@ -278,6 +287,7 @@ export function createConcertConnector(
     get busy() {
       return current !== undefined;
     },
+    orderIdOf: (privateField) => orderIds.get(privateField),
     close() {
       driver.close();
     },

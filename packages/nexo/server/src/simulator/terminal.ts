@@ -90,6 +90,8 @@ export interface SentInput {
 export interface SimulatedTransaction {
   poiTransactionId: TransactionIdentification;
   saleId: string;
+  /** The POS's SaleTransactionID.TransactionID of the request (what ties the charge to the POS's order). */
+  saleTransactionId: string;
   amount: number;
   currency: string;
   /** Normal (a charge) or Refund. */
@@ -535,6 +537,7 @@ export function createNexoTerminalSimulator(options: NexoTerminalSimulatorOption
       const tx: SimulatedTransaction = {
         poiTransactionId,
         saleId: header.SaleID,
+        saleTransactionId: payment.SaleData.SaleTransactionID.TransactionID,
         amount: amounts.RequestedAmount,
         currency: amounts.Currency,
         paymentType,

@@ -15,7 +15,14 @@ export {
 export { startPrism } from "./prism.js";
 export { HIPAY_CONFORMANCE_CREDENTIALS } from "./protocols/hipay-ecr.js";
 export { adapters } from "./protocols/index.js";
-export type { Action, ActionContext, ActionResult, ProtocolAdapter, Target } from "./protocols/types.js";
+export type {
+  Action,
+  ActionContext,
+  ActionResult,
+  ProtocolAdapter,
+  SimulatorOptions,
+  Target,
+} from "./protocols/types.js";
 export { formatJUnit, formatMarkdown, formatTable, progressLine } from "./report.js";
 export { type RunOptions, type RunResult, runConformance } from "./run.js";
 export {

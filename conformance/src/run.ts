@@ -3,7 +3,7 @@ import { type Coverage, coverage } from "./coverage.js";
 import { runScenario, type ScenarioResult } from "./engine.js";
 import { startPrism } from "./prism.js";
 import { adapters } from "./protocols/index.js";
-import type { Target } from "./protocols/types.js";
+import type { SimulatorOptions, Target } from "./protocols/types.js";
 import { type Capability, loadScenarios, type ProtocolName, type Scenario } from "./scenario.js";
 import { loadSpec } from "./spec.js";
 
@@ -23,6 +23,8 @@ export interface RunOptions {
   statelessOnly?: boolean;
   /** what a URL target offers besides HTTP (e.g. `test-values` for a server that honours the simulators' test values) */
   capabilities?: Capability[];
+  /** how the "simulator" target starts (e.g. a request log sink) */
+  simulator?: SimulatorOptions;
   /** called after each scenario (progress line) */
   onResult?: (result: ScenarioResult, index: number, total: number) => void;
   signal?: AbortSignal;
@@ -42,7 +44,7 @@ async function openTarget(options: RunOptions): Promise<Target | { skip: string 
   const adapter = adapters[options.protocol];
   const env = options.env ?? process.env;
   const t = options.target ?? "simulator";
-  if (t === "simulator") return adapter.startSimulator();
+  if (t === "simulator") return adapter.startSimulator(options.simulator);
   if (t === "sandbox") return adapter.sandbox(env);
   if (t === "prism") {
     if (!adapter.prism.supported) return { skip: adapter.prism.reason };

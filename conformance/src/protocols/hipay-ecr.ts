@@ -10,9 +10,10 @@ import {
 } from "@payspec/hipay-ecr-server";
 import * as validators from "@payspec/hipay-ecr-validators";
 import { basicAuth } from "@payspec/runtime";
+import { attachRequestLog } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { simulatorCapabilities } from "./common.js";
-import type { ProtocolAdapter, Target } from "./types.js";
+import type { ProtocolAdapter, SimulatorOptions, Target } from "./types.js";
 
 /** Test credentials of the in-process connector. */
 export const HIPAY_CONFORMANCE_CREDENTIALS = { login: "conformance", password: "conformance-secret" } as const;
@@ -30,11 +31,12 @@ export const hipayEcr: ProtocolAdapter = {
   validators,
   examples: examples as unknown as ProtocolAdapter["examples"],
   /** The connector's handlers over an in-memory null-modem cable to the simulated Concert terminal. */
-  async startSimulator(): Promise<Target> {
+  async startSimulator(options: SimulatorOptions = {}): Promise<Target> {
     const { a, b } = createMemorySerialPair();
     const terminal = new ConcertTerminalSimulator(b, { timeoutMs: 500 });
     const connector = createConcertConnector(a, { answerTimeoutMs: 1500, timeoutMs: 500 });
     const app = fastify();
+    if (options.log) attachRequestLog(app, options.log, { bodies: options.logBodies === true });
     await registerHiPayEcr(app, connector.handlers, {
       reject: rejectHiPay,
       authenticate: hipayAuthenticator(HIPAY_CONFORMANCE_CREDENTIALS),

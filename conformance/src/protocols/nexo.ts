@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { examples, operations, startNexoTerminalSimulator, xmlShapes } from "@payspec/nexo-server";
 import * as validators from "@payspec/nexo-validators";
 import { simulatorCapabilities } from "./common.js";
-import type { ProtocolAdapter, Target } from "./types.js";
+import type { ProtocolAdapter, SimulatorOptions, Target } from "./types.js";
 
 /** Held long enough that only `nexo.hurry` finishes a payment: no scenario depends on timing. */
 const HELD_MS = 60_000;
@@ -40,7 +40,7 @@ export const nexo: ProtocolAdapter = {
   validators,
   xmlShapes,
   examples: examples as unknown as ProtocolAdapter["examples"],
-  async startSimulator(): Promise<Target> {
+  async startSimulator(options: SimulatorOptions = {}): Promise<Target> {
     const listener = await startListener();
     const sim = await startNexoTerminalSimulator({
       host: "127.0.0.1",
@@ -49,6 +49,7 @@ export const nexo: ProtocolAdapter = {
       posListenerUrl: listener.url,
       posListenerContentType: "application/json",
       delays: { cardMs: HELD_MS, pinMs: HELD_MS, authorizeMs: HELD_MS, maintenanceMs: HELD_MS },
+      ...options,
     });
     return {
       kind: "simulator",

@@ -15,7 +15,7 @@ import {
   signOAuth1,
 } from "@payspec/runtime";
 import { manualClock, simulatorCapabilities } from "./common.js";
-import type { ProtocolAdapter, Target } from "./types.js";
+import type { ProtocolAdapter, SimulatorOptions, Target } from "./types.js";
 
 interface Credentials {
   login: string;
@@ -79,7 +79,7 @@ export const payneteasy: ProtocolAdapter = {
   operations,
   validators,
   examples: examples as unknown as ProtocolAdapter["examples"],
-  async startSimulator(): Promise<Target> {
+  async startSimulator(options: SimulatorOptions = {}): Promise<Target> {
     const clock = manualClock();
     const receiver = await startCallbackReceiver();
     const sim = await startPayneteasySimulator({
@@ -89,6 +89,7 @@ export const payneteasy: ProtocolAdapter = {
       callbackUrl: receiver.url,
       callbackRetryDelaysMs: [50, 100],
       backgroundFinalize: false,
+      ...options,
     });
     const credentials = { ...sim.credentials };
     return {

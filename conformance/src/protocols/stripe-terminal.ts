@@ -7,16 +7,16 @@ import {
 } from "@payspec/stripe-terminal-server";
 import * as validators from "@payspec/stripe-terminal-validators";
 import { manualClock, simulatorCapabilities } from "./common.js";
-import type { ProtocolAdapter, Target } from "./types.js";
+import type { ProtocolAdapter, SimulatorOptions, Target } from "./types.js";
 
 export const stripeTerminal: ProtocolAdapter = {
   name: "stripe-terminal",
   operations,
   validators,
   examples: examples as unknown as ProtocolAdapter["examples"],
-  async startSimulator(): Promise<Target> {
+  async startSimulator(options: SimulatorOptions = {}): Promise<Target> {
     const clock = manualClock();
-    const sim = await startStripeTerminalSimulator({ host: "127.0.0.1", port: 0, now: clock.now });
+    const sim = await startStripeTerminalSimulator({ host: "127.0.0.1", port: 0, now: clock.now, ...options });
     const key = sim.credentials.secretKey;
     return {
       kind: "simulator",

@@ -1,6 +1,15 @@
 /** The seam between the generic engine and one protocol. */
 import type { Authenticator, OperationDescriptor, XmlElementShape } from "@payspec/runtime";
+import type { RequestLogSink } from "@payspec/runtime/server";
 import type { Capability, ProtocolName } from "../scenario.js";
+
+/** How an in-process simulator target starts. */
+export interface SimulatorOptions {
+  /** one redacted entry per request the simulator answers (see `attachRequestLog` in @payspec/runtime/server) */
+  log?: RequestLogSink;
+  /** include the redacted request and response bodies in `log` entries */
+  logBodies?: boolean;
+}
 
 /** A server under test. */
 export interface Target {
@@ -43,7 +52,7 @@ export interface ProtocolAdapter {
   xmlShapes?: Readonly<Record<string, XmlElementShape>>;
   /** the spec's @opExamples by descriptor id */
   examples: Readonly<Record<string, readonly { input: object }[]>>;
-  startSimulator(): Promise<Target>;
+  startSimulator(options?: SimulatorOptions): Promise<Target>;
   /** a vendor sandbox when its credentials are in `env`, else why not */
   sandbox(env: Readonly<Record<string, string | undefined>>): Target | { skip: string };
   /** any URL (a partner's server): credentials from `env`, or the simulator's test ones */

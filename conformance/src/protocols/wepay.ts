@@ -2,7 +2,7 @@ import type { Authenticator } from "@payspec/runtime";
 import { examples, operations, startWePaySimulator, WEPAY_SIMULATOR_CREDENTIALS } from "@payspec/wepay-server";
 import * as validators from "@payspec/wepay-validators";
 import { manualClock, simulatorCapabilities } from "./common.js";
-import type { ProtocolAdapter, Target } from "./types.js";
+import type { ProtocolAdapter, SimulatorOptions, Target } from "./types.js";
 
 function appAuth(appId: string, appToken: string): Authenticator {
   return (request) => {
@@ -16,9 +16,9 @@ export const wepay: ProtocolAdapter = {
   operations,
   validators,
   examples: examples as unknown as ProtocolAdapter["examples"],
-  async startSimulator(): Promise<Target> {
+  async startSimulator(options: SimulatorOptions = {}): Promise<Target> {
     const clock = manualClock();
-    const sim = await startWePaySimulator({ host: "127.0.0.1", port: 0, now: clock.now });
+    const sim = await startWePaySimulator({ host: "127.0.0.1", port: 0, now: clock.now, ...options });
     return {
       kind: "simulator",
       label: "WePay simulator",

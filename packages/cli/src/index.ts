@@ -36,6 +36,7 @@ export {
   HIPAY_SIMULATOR_CREDENTIALS,
   NEXO_SIMULATOR_POIID,
   type RunningSimulator,
+  type SimulatorLogEntry,
   type StartOptions,
   startSimulators,
 } from "./simulators.js";

@@ -3,6 +3,7 @@
  * the test credentials it accepts and the test values that drive its documented outcomes.
  */
 // Server packages load on first use: `payspec validate` never pays for starting fastify.
+import type { RequestLogEntry, RequestLogSink } from "@payspec/runtime/server";
 import type { ProtocolName as Protocol } from "./protocols.js";
 
 export interface RunningSimulator {
@@ -21,20 +22,30 @@ export interface StartOptions {
   readonly host?: string;
   /** First port; protocol i listens on port + i. 0 (default) picks free ports. */
   readonly port?: number;
+  /** One redacted entry per request any simulator answers (no secret, token or full card number reaches it). */
+  readonly log?: (entry: SimulatorLogEntry) => void;
+  /** Include redacted request and response bodies in `log` entries. */
+  readonly logBodies?: boolean;
 }
+
+/** A simulator's request log entry, tagged with its protocol. */
+export type SimulatorLogEntry = { protocol: Protocol } & RequestLogEntry;
+
+/** What each simulator gets from `StartOptions.log`. */
+type LogOptions = { log?: RequestLogSink; logBodies?: boolean };
 
 /** The POIID the nexo terminal simulator answers with under `payspec simulate`. */
 export const NEXO_SIMULATOR_POIID = "PAYSPEC-POI-01";
 
-type Starter = (host: string, port: number) => Promise<RunningSimulator>;
+type Starter = (host: string, port: number, logging: LogOptions) => Promise<RunningSimulator>;
 
 /** The HiPay connector's local API login in `payspec simulate` (the connector's config.txt holds the real one). */
 export const HIPAY_SIMULATOR_CREDENTIALS = { login: "payspec", password: "payspec-connector" } as const;
 
 const STARTERS: Readonly<Record<Protocol, Starter>> = {
-  wepay: async (host, port) => {
+  wepay: async (host, port, logging) => {
     const { DECLINE_CENTS, startWePaySimulator } = await import("@payspec/wepay-server");
-    const sim = await startWePaySimulator({ host, port });
+    const sim = await startWePaySimulator({ host, port, ...logging });
     return {
       protocol: "wepay",
       url: sim.url,
@@ -44,11 +55,11 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       close: () => sim.close(),
     };
   },
-  "stripe-terminal": async (host, port) => {
+  "stripe-terminal": async (host, port, logging) => {
     const { DECLINE_AMOUNT_ENDINGS, SIMULATED_REGISTRATION_CODES, startStripeTerminalSimulator } = await import(
       "@payspec/stripe-terminal-server"
     );
-    const sim = await startStripeTerminalSimulator({ host, port });
+    const sim = await startStripeTerminalSimulator({ host, port, ...logging });
     return {
       protocol: "stripe-terminal",
       url: sim.url,
@@ -64,9 +75,9 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       close: () => sim.close(),
     };
   },
-  payneteasy: async (host, port) => {
+  payneteasy: async (host, port, logging) => {
     const { PAYNETEASY_TEST_AMOUNTS, startPayneteasySimulator } = await import("@payspec/payneteasy-server");
-    const sim = await startPayneteasySimulator({ host, port });
+    const sim = await startPayneteasySimulator({ host, port, ...logging });
     return {
       protocol: "payneteasy",
       url: sim.url,
@@ -82,9 +93,9 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       close: () => sim.close(),
     };
   },
-  "hipay-ecr": async (host, port) => {
+  "hipay-ecr": async (host, port, logging) => {
     const { startConnectorSimulator, TEST_AMOUNTS } = await import("@payspec/hipay-ecr-server");
-    const sim = await startConnectorSimulator({ host, port, ...HIPAY_SIMULATOR_CREDENTIALS });
+    const sim = await startConnectorSimulator({ host, port, ...HIPAY_SIMULATOR_CREDENTIALS, ...logging });
     return {
       protocol: "hipay-ecr",
       url: sim.url,
@@ -98,9 +109,9 @@ const STARTERS: Readonly<Record<Protocol, Starter>> = {
       close: () => sim.close(),
     };
   },
-  nexo: async (host, port) => {
+  nexo: async (host, port, logging) => {
     const { DECLINE_AMOUNTS, startNexoTerminalSimulator } = await import("@payspec/nexo-server");
-    const sim = await startNexoTerminalSimulator({ host, port, poiId: NEXO_SIMULATOR_POIID });
+    const sim = await startNexoTerminalSimulator({ host, port, poiId: NEXO_SIMULATOR_POIID, ...logging });
     return {
       protocol: "nexo",
       url: sim.url,
@@ -126,7 +137,12 @@ export async function startSimulators(
   try {
     for (const [index, protocol] of protocols.entries()) {
       const port = options.port === undefined || options.port === 0 ? 0 : options.port + index;
-      running.push(await STARTERS[protocol](host, port));
+      const sink = options.log;
+      const logging: LogOptions =
+        sink === undefined
+          ? {}
+          : { log: (entry) => sink({ protocol, ...entry }), logBodies: options.logBodies === true };
+      running.push(await STARTERS[protocol](host, port, logging));
     }
   } catch (error) {
     await Promise.allSettled(running.map((simulator) => simulator.close()));

@@ -135,7 +135,15 @@ export {
 } from "./http/operation.js";
 
 export {
+  type RequestLogEntry,
+  type RequestLogOptions,
+  type RequestLogSink,
+  redactUrlPath,
+  redactWireBody,
+} from "./log-entry.js";
+export {
   type HeaderRecord,
+  isSecretKey,
   luhnValid,
   maskPan,
   maskPansInText,
@@ -145,6 +153,7 @@ export {
   redactHeaders,
 } from "./redact.js";
 export { createFetchTransport, type FetchTransportOptions } from "./transport/fetch.js";
+export { loggingTransport } from "./transport/logging.js";
 export { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryOptions, withRetry } from "./transport/retry.js";
 export { scriptedTransport } from "./transport/scripted.js";
 export { responseText, type Transport, type TransportRequest, type TransportResponse } from "./transport/types.js";

@@ -119,8 +119,11 @@ const SECRET_KEYS = new Set([
   "terminalmanagerpwd",
   "hipaypwd",
 ]);
-/** Suffixes that mark a secret whatever precedes them (`session_token`, `client_secret`, `TERMINAL_MANAGER_PWD`). */
-const SECRET_SUFFIXES = ["password", "passwd", "pwd", "secret", "token", "apikey", "privatekey"];
+/**
+ * Suffixes that mark a secret whatever precedes them (`session_token`, `client_secret`, `TERMINAL_MANAGER_PWD`,
+ * `Stripe-Signature`: a webhook's MAC is replayable within its tolerance window).
+ */
+const SECRET_SUFFIXES = ["password", "passwd", "pwd", "secret", "token", "apikey", "privatekey", "signature"];
 /** Fields holding a card number: masked, not removed, so a log still tells cards apart. */
 const PAN_KEYS = new Set(["pan", "cardnumber", "primaryaccountnumber", "accountnumber"]);
 
@@ -128,7 +131,8 @@ function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-_\s]/g, "");
 }
 
-function isSecretKey(key: string): boolean {
+/** Whether a field, parameter or header named `key` holds a secret (case, `-`, `_`, spaces ignored). */
+export function isSecretKey(key: string): boolean {
   const normal = normaliseKey(key);
   return SECRET_KEYS.has(normal) || SECRET_SUFFIXES.some((suffix) => normal.endsWith(suffix));
 }

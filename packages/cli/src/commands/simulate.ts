@@ -9,7 +9,7 @@ import { isProtocol, PROTOCOLS, type ProtocolName } from "../protocols.js";
 import { describeSimulators, startSimulators } from "../simulators.js";
 import { closestMatch } from "../suggest.js";
 
-const USAGE = "payspec simulate [protocol...] [--host H] [--port N] [--json] [--exit]";
+const USAGE = "payspec simulate [protocol...] [--host H] [--port N] [--json] [--exit] [--log] [--log-bodies]";
 
 const HELP = `Usage: ${USAGE}
 
@@ -25,6 +25,9 @@ Options:
   -p, --port <n>  first port; the i-th simulator listens on n+i (default: free ports)
   --json          print one JSON document instead of the table
   --exit          stop once started and printed (for scripts and checks)
+  --log           print one JSON line per request to stderr: protocol, time, method, path, status, ms,
+                  request headers; credentials, tokens and secret fields [REDACTED], card numbers masked
+  --log-bodies    with --log, add the decoded request and response bodies (redacted the same way)
   -h, --help      show this help
 
 Every simulator takes the Payspec-Fault request header to inject a fault into one request:
@@ -32,7 +35,8 @@ Every simulator takes the Payspec-Fault request header to inject a fault into on
 
 Examples:
   payspec simulate
-  payspec simulate nexo stripe-terminal --port 11000`;
+  payspec simulate nexo stripe-terminal --port 11000
+  payspec simulate wepay --log-bodies 2> requests.log`;
 
 export const simulateCommand: Command = {
   name: "simulate",
@@ -48,6 +52,8 @@ export const simulateCommand: Command = {
         port: { type: "string", short: "p" },
         json: { type: "boolean" },
         exit: { type: "boolean" },
+        log: { type: "boolean" },
+        "log-bodies": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -60,8 +66,10 @@ export const simulateCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port + protocols.length - 1 > 65_535) {
       throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
     }
+    const logBodies = values["log-bodies"] === true;
     const simulators = await startSimulators(protocols, {
       port,
+      ...(values.log === true || logBodies ? { log: (entry) => io.err(JSON.stringify(entry)), logBodies } : {}),
       ...(values.host === undefined ? {} : { host: values.host }),
     });
     try {

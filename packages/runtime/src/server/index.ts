@@ -1,4 +1,12 @@
 // @payspec/runtime/server: the fastify side, a separate entry so clients never load fastify.
+
+export {
+  type RequestLogEntry,
+  type RequestLogOptions,
+  type RequestLogSink,
+  redactUrlPath,
+  redactWireBody,
+} from "../log-entry.js";
 export {
   type Handler,
   type HandlerContext,
@@ -17,3 +25,4 @@ export {
   parseFaultHeader,
 } from "./faults.js";
 export { freeLoopbackPort, type ListenOptions, listenUrl } from "./listen.js";
+export { attachRequestLog } from "./log.js";

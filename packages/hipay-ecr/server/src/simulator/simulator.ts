@@ -16,7 +16,7 @@ import {
   ConcertTerminalSimulator,
   createMemorySerialPair,
 } from "@payspec/hipay-ecr-driver/testing";
-import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
+import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
 import fastify, { type FastifyInstance } from "fastify";
 import { hipayAuthenticator } from "../auth.js";
 import { rejectHiPay } from "../errors.js";
@@ -35,6 +35,10 @@ export interface ConnectorSimulatorOptions {
   terminal?: ConcertTerminalOptions;
   /** The serial line: `[connector's end, terminal's end]`. Default an in-memory pair. */
   line?: readonly [ByteStream, ByteStream];
+  /** Called with one redacted entry per request (secrets and card numbers never reach it); see `attachRequestLog`. */
+  log?: RequestLogSink;
+  /** Include redacted request and response bodies in `log` entries. Default false. */
+  logBodies?: boolean;
   /** Faults for every request (a request adds its own with the `Payspec-Fault` header). */
   faults?: FaultPlan | (() => FaultPlan);
 }
@@ -90,6 +94,7 @@ export async function startConnectorSimulator(options: ConnectorSimulatorOptions
     }) satisfies typeof connector.handlers.maintenanceReset,
   };
   const app = fastify();
+  if (options.log) attachRequestLog(app, options.log, { bodies: options.logBodies === true });
   app.addHook("onRequest", async (request) => {
     if (dropNext && request.method === "POST" && request.url.split("?")[0] === "/") {
       dropNext = false;

@@ -1,5 +1,5 @@
 /** Starts the terminal simulator on a real port: `POST <url>/EPASSaleToPOI/3.1`. */
-import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
+import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { rejectNexo } from "../errors.js";
 import { registerNexoTerminal } from "../gen/index.gen.js";
@@ -10,6 +10,10 @@ export interface StartNexoTerminalSimulatorOptions extends NexoTerminalSimulator
   host?: string;
   /** Port (default 0: any free port; Swedbank Pay terminals use 11000). */
   port?: number;
+  /** Called with one redacted entry per request (secrets and card numbers never reach it); see `attachRequestLog`. */
+  log?: RequestLogSink;
+  /** Include redacted request and response bodies in `log` entries. Default false. */
+  logBodies?: boolean;
   /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
   faults?: FaultPlan | (() => FaultPlan);
 }
@@ -30,9 +34,10 @@ export interface RunningNexoTerminalSimulator {
 export async function startNexoTerminalSimulator(
   options: StartNexoTerminalSimulatorOptions,
 ): Promise<RunningNexoTerminalSimulator> {
-  const { host = "127.0.0.1", port = 0, faults, ...terminal } = options;
+  const { host = "127.0.0.1", port = 0, faults, log, logBodies, ...terminal } = options;
   const simulator = createNexoTerminalSimulator(terminal);
   const app = fastify();
+  if (log) attachRequestLog(app, log, { bodies: logBodies === true });
   await registerNexoTerminal(app, simulator.handlers, { reject: rejectNexo, faults, faultHeader: true });
   const url = await listenUrl(app, { host, port });
   return {

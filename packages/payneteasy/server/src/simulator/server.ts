@@ -1,6 +1,6 @@
 /** Starts the Payneteasy gateway simulator on a real port, with the package's own refusals and credential checks. */
 import { MemoryNonceStore } from "@payspec/runtime";
-import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
+import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { payneteasyAuthenticator } from "../auth.js";
 import { payneteasyErrorEncoding, rejectPayneteasy } from "../errors.js";
@@ -18,6 +18,10 @@ export interface StartPayneteasySimulatorOptions extends PayneteasySimulatorOpti
   port?: number;
   /** Accepted `oauth_timestamp` difference in seconds (default 300). */
   maxSkewSeconds?: number;
+  /** Called with one redacted entry per request (secrets and card numbers never reach it); see `attachRequestLog`. */
+  log?: RequestLogSink;
+  /** Include redacted request and response bodies in `log` entries. Default false. */
+  logBodies?: boolean;
   /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
   faults?: FaultPlan | (() => FaultPlan);
 }
@@ -38,10 +42,11 @@ export interface RunningPayneteasySimulator {
 export async function startPayneteasySimulator(
   options: StartPayneteasySimulatorOptions = {},
 ): Promise<RunningPayneteasySimulator> {
-  const { host = "127.0.0.1", port = 0, faults, maxSkewSeconds, ...gateway } = options;
+  const { host = "127.0.0.1", port = 0, faults, maxSkewSeconds, log, logBodies, ...gateway } = options;
   const simulator = createPayneteasySimulator(gateway);
   const { login, merchantControlKey } = simulator.credentials;
   const app = fastify();
+  if (log) attachRequestLog(app, log, { bodies: logBodies === true });
   await registerPayneteasy(app, simulator.handlers, {
     reject: rejectPayneteasy,
     errorEncoding: payneteasyErrorEncoding,

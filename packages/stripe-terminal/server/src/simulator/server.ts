@@ -1,7 +1,7 @@
 /** Starts the Stripe Terminal simulator on a real port: the `/v1/terminal/*` API of a test-mode account. */
 
 import { randomBytes } from "node:crypto";
-import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
+import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { stripeAuthenticator } from "../auth.js";
 import { rejectStripe } from "../errors.js";
@@ -18,6 +18,10 @@ export interface StartStripeTerminalSimulatorOptions extends StripeTerminalSimul
   host?: string;
   /** Port (default 0: any free port). */
   port?: number;
+  /** Called with one redacted entry per request (secrets and card numbers never reach it); see `attachRequestLog`. */
+  log?: RequestLogSink;
+  /** Include redacted request and response bodies in `log` entries. Default false. */
+  logBodies?: boolean;
   /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
   faults?: FaultPlan | (() => FaultPlan);
 }
@@ -34,9 +38,10 @@ export interface RunningStripeTerminalSimulator {
 export async function startStripeTerminalSimulator(
   options: StartStripeTerminalSimulatorOptions = {},
 ): Promise<RunningStripeTerminalSimulator> {
-  const { host = "127.0.0.1", port = 0, faults, ...account } = options;
+  const { host = "127.0.0.1", port = 0, faults, log, logBodies, ...account } = options;
   const simulator = createStripeTerminalSimulator(account);
   const app = fastify();
+  if (log) attachRequestLog(app, log, { bodies: logBodies === true });
   // Every Stripe answer names its request and the API version it was rendered in.
   app.addHook("onSend", async (request, reply) => {
     const pinned = request.headers["stripe-version"];

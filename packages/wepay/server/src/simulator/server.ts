@@ -1,5 +1,5 @@
 /** Starts the WePay v3 simulator on a real port, guarded by App-Id/App-Token like WePay's stage API. */
-import { type FaultPlan, listenUrl } from "@payspec/runtime/server";
+import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
 import fastify from "fastify";
 import { type WePayAppCredentials, wepayAuthenticator } from "../auth.js";
 import { rejectWePay } from "../errors.js";
@@ -19,6 +19,10 @@ export interface StartWePaySimulatorOptions extends WePaySimulatorOptions {
   port?: number;
   /** App-Id/App-Token the simulator accepts (default WEPAY_SIMULATOR_CREDENTIALS). */
   credentials?: WePayAppCredentials;
+  /** Called with one redacted entry per request (secrets and card numbers never reach it); see `attachRequestLog`. */
+  log?: RequestLogSink;
+  /** Include redacted request and response bodies in `log` entries. Default false. */
+  logBodies?: boolean;
   /** Faults for every request (the run plan); a request adds its own with the `Payspec-Fault` header. */
   faults?: FaultPlan | (() => FaultPlan);
 }
@@ -33,9 +37,18 @@ export interface RunningWePaySimulator {
 }
 
 export async function startWePaySimulator(options: StartWePaySimulatorOptions = {}): Promise<RunningWePaySimulator> {
-  const { host = "127.0.0.1", port = 0, credentials = WEPAY_SIMULATOR_CREDENTIALS, faults, ...rest } = options;
+  const {
+    host = "127.0.0.1",
+    port = 0,
+    credentials = WEPAY_SIMULATOR_CREDENTIALS,
+    faults,
+    log,
+    logBodies,
+    ...rest
+  } = options;
   const simulator = createWePaySimulator(rest);
   const app = fastify();
+  if (log) attachRequestLog(app, log, { bodies: logBodies === true });
   await registerWePay(app, simulator.handlers, {
     reject: rejectWePay,
     authenticate: wepayAuthenticator(credentials),

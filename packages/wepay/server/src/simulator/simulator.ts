@@ -27,6 +27,7 @@
  * Times come from `options.now` (milliseconds, default `Date.now`) so tests never sleep.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { constantTimeEqual } from "@payspec/runtime";
 import type { HandlerContext } from "@payspec/runtime/server";
 import type {
   ApiError,
@@ -249,7 +250,7 @@ export function createWePaySimulator(options: WePaySimulatorOptions = {}): WePay
       return [...payments.values()].filter((p) => p.status === "completed").length;
     },
     useSessionToken(sessionToken) {
-      const token = [...sessionTokens.values()].find((t) => t.session_token === sessionToken);
+      const token = [...sessionTokens.values()].find((t) => constantTimeEqual(t.session_token, sessionToken));
       if (!token) return { ok: false, reason: "unknown" };
       if (token.state === "deleted") return { ok: false, reason: "deleted" };
       if (expired(token)) return { ok: false, reason: "expired" };

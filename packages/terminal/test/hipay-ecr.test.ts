@@ -34,10 +34,7 @@ const setup = async (): Promise<SuiteFixture> => {
     cancellableAmount: 598, // x.98: the customer never completes
     loseNextAnswer: () => sim.loseNextAnswer(),
     vendorCharges: () => sim.charges(),
-    vendorLedger: () =>
-      sim.terminal.charges
-        .filter((c) => c.type === "0")
-        .map((c) => ({ key: sim.connector.orderIdOf(c.private), id: c.private })),
+    vendorLedger: () => sim.settlement(),
     ledgerKey: (entry) => entry.ids.orderId,
     close: () => sim.close(),
   };

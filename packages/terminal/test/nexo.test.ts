@@ -69,10 +69,7 @@ async function setup(): Promise<NexoFixture> {
     vendorCharges: () =>
       [...sim.state.transactions.values()].filter((t) => t.approved && !t.reversed && t.paymentType === "Normal")
         .length,
-    vendorLedger: () =>
-      [...sim.state.transactions.values()]
-        .filter((t) => t.approved && !t.reversed && t.paymentType === "Normal")
-        .map((t) => ({ key: t.saleTransactionId, id: t.poiTransactionId.TransactionID })),
+    vendorLedger: () => sim.settlement(),
     ledgerKey: (entry) => entry.ids.saleTransactionId,
     close: async () => {
       sim.hurry();

@@ -63,10 +63,7 @@ async function setup(): Promise<SuiteFixture> {
       loseNext = true;
     },
     vendorCharges: () => [...sim.state.orders.values()].filter((o) => o.status === "approved").length,
-    vendorLedger: () =>
-      [...sim.state.orders.values()]
-        .filter((o) => o.status === "approved")
-        .map((o) => ({ key: o.client_orderid, id: o.orderid })),
+    vendorLedger: () => sim.settlement(),
     ledgerKey: (entry) => entry.ids.client_orderid,
     close: async () => {
       await receiver.close();

@@ -18,22 +18,7 @@ const customer = (action: SimulatedAction): PresentedCard | false =>
 
 async function stripeFixture() {
   const sim = await startStripeTerminalSimulator({ customer });
-  const post = async (path: string, form: string) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${sim.credentials.secretKey}`,
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: form,
-    });
-    return (await res.json()) as { id: string };
-  };
-  const location = await post(
-    "/v1/terminal/locations",
-    "display_name=Rivoli&address[country]=FR&address[city]=Paris&address[line1]=1%20rue&address[postal_code]=75001",
-  );
-  await post("/v1/terminal/readers", `registration_code=simulated-wpe&location=${location.id}`);
+  const { location } = await sim.addReader();
   let lose = false;
   const base = createFetchTransport();
   // The next process_payment_intent commits on the reader, then its answer is lost.
@@ -50,7 +35,7 @@ async function stripeFixture() {
         baseUrl: sim.url,
         secretKey: sim.credentials.secretKey,
         transport,
-        location: location.id,
+        location,
         pollIntervalMs: 5,
         journal,
         recovery: { intervalMs: 20, ...options?.recovery },
@@ -66,10 +51,7 @@ async function stripeFixture() {
     vendorCharges: () =>
       [...sim.state.paymentIntents.values()].filter((p) => p.status === "succeeded" || p.status === "requires_capture")
         .length,
-    vendorLedger: () =>
-      [...sim.state.paymentIntents.values()]
-        .filter((p) => p.status === "succeeded" || p.status === "requires_capture")
-        .map((p) => ({ key: p.metadata?.payspec_reference, id: p.id })),
+    vendorLedger: () => sim.settlement(),
     ledgerKey: (entry) => entry.reference,
     close: () => sim.close(),
   };

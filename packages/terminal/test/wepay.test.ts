@@ -58,10 +58,7 @@ async function setup(): Promise<SuiteFixture & { sim: Awaited<ReturnType<typeof 
       loseNext = true;
     },
     vendorCharges: () => sim.state.approvedCharges,
-    vendorLedger: () =>
-      [...sim.state.payments.values()]
-        .filter((p) => p.status === "completed")
-        .map((p) => ({ key: p.reference_id ?? undefined, id: p.id })),
+    vendorLedger: () => sim.settlement(),
     ledgerKey: (entry) => entry.ids.referenceId,
     close: () => sim.close(),
   };

@@ -26,3 +26,4 @@ export {
 } from "./faults.js";
 export { freeLoopbackPort, type ListenOptions, listenUrl } from "./listen.js";
 export { attachRequestLog } from "./log.js";
+export type { SettledCharge } from "./settlement.js";

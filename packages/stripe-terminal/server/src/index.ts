@@ -79,6 +79,7 @@ export {
   xmlShapes,
 } from "./gen/index.gen.js";
 export {
+  type AddReaderOptions,
   type ConnectReaderResult,
   type ConsumeResult,
   createStripeTerminalSimulator,

@@ -16,7 +16,13 @@ import {
   ConcertTerminalSimulator,
   createMemorySerialPair,
 } from "@payspec/hipay-ecr-driver/testing";
-import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
+import {
+  attachRequestLog,
+  type FaultPlan,
+  listenUrl,
+  type RequestLogSink,
+  type SettledCharge,
+} from "@payspec/runtime/server";
 import fastify, { type FastifyInstance } from "fastify";
 import { hipayAuthenticator } from "../auth.js";
 import { rejectHiPay } from "../errors.js";
@@ -55,6 +61,8 @@ export interface ConnectorSimulator {
   loseNextAnswer(): void;
   /** Approved debits the terminal made (what customers were charged). */
   charges(): number;
+  /** The terminal's approved debits, each under the `orderId` of the HTTP payment that asked for it. */
+  settlement(): SettledCharge[];
   close(): Promise<void>;
 }
 
@@ -123,6 +131,10 @@ export async function startConnectorSimulator(options: ConnectorSimulatorOptions
       dropNext = true;
     },
     charges: () => terminal.charges.filter((c) => c.type === "0").length,
+    settlement: () =>
+      terminal.charges
+        .filter((c) => c.type === "0")
+        .map((c) => ({ key: connector.orderIdOf(c.private), id: c.private })),
     async close() {
       terminal.close();
       connector.close();

@@ -1,5 +1,11 @@
 /** Starts the terminal simulator on a real port: `POST <url>/EPASSaleToPOI/3.1`. */
-import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
+import {
+  attachRequestLog,
+  type FaultPlan,
+  listenUrl,
+  type RequestLogSink,
+  type SettledCharge,
+} from "@payspec/runtime/server";
 import fastify from "fastify";
 import { rejectNexo } from "../errors.js";
 import { registerNexoTerminal } from "../gen/index.gen.js";
@@ -22,6 +28,8 @@ export interface RunningNexoTerminalSimulator {
   /** Base URL of the terminal, e.g. `http://127.0.0.1:41234` (the endpoint is `/EPASSaleToPOI/3.1`). */
   readonly url: string;
   readonly state: NexoTerminalState;
+  /** Approved, unreversed payments (PaymentType Normal), each under the POS's SaleTransactionID. */
+  settlement(): SettledCharge[];
   /** Resolves when the payment in progress (if any) has finished. */
   settled(): Promise<void>;
   /** Ends the waits of the payment in progress at once (see NexoTerminalSimulator.hurry). */
@@ -46,6 +54,10 @@ export async function startNexoTerminalSimulator(
     settled: () => simulator.settled(),
     hurry: () => simulator.hurry(),
     requireMaintenance: () => simulator.requireMaintenance(),
+    settlement: () =>
+      [...simulator.state.transactions.values()]
+        .filter((t) => t.approved && !t.reversed && t.paymentType === "Normal")
+        .map((t) => ({ key: t.saleTransactionId, id: t.poiTransactionId.TransactionID })),
     close: async () => {
       await simulator.settled();
       await app.close();

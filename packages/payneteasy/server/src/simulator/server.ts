@@ -1,6 +1,12 @@
 /** Starts the Payneteasy gateway simulator on a real port, with the package's own refusals and credential checks. */
 import { MemoryNonceStore } from "@payspec/runtime";
-import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
+import {
+  attachRequestLog,
+  type FaultPlan,
+  listenUrl,
+  type RequestLogSink,
+  type SettledCharge,
+} from "@payspec/runtime/server";
 import fastify from "fastify";
 import { payneteasyAuthenticator } from "../auth.js";
 import { payneteasyErrorEncoding, rejectPayneteasy } from "../errors.js";
@@ -32,6 +38,8 @@ export interface RunningPayneteasySimulator {
   /** The test merchant: OAuth consumer key = login, secret = merchant control key. */
   readonly credentials: { readonly login: string; readonly merchantControlKey: string };
   readonly state: PayneteasySimulatorState;
+  /** Approved sales, each under its `client_orderid`. */
+  settlement(): SettledCharge[];
   /** Makes final every order whose simulated time is up. */
   advance(): void;
   /** Resolves when no callback delivery is in flight or waiting for a retry. */
@@ -66,6 +74,10 @@ export async function startPayneteasySimulator(
     state: simulator.state,
     advance: () => simulator.advance(),
     settled: () => simulator.settled(),
+    settlement: () =>
+      [...simulator.state.orders.values()]
+        .filter((o) => o.status === "approved" && o.type === "sale")
+        .map((o) => ({ key: o.client_orderid, id: o.orderid })),
     close: async () => {
       simulator.stop();
       await app.close();

@@ -1,4 +1,5 @@
 export {
+  type AddReaderOptions,
   type RunningStripeTerminalSimulator,
   type StartStripeTerminalSimulatorOptions,
   startStripeTerminalSimulator,

@@ -1,5 +1,11 @@
 /** Starts the WePay v3 simulator on a real port, guarded by App-Id/App-Token like WePay's stage API. */
-import { attachRequestLog, type FaultPlan, listenUrl, type RequestLogSink } from "@payspec/runtime/server";
+import {
+  attachRequestLog,
+  type FaultPlan,
+  listenUrl,
+  type RequestLogSink,
+  type SettledCharge,
+} from "@payspec/runtime/server";
 import fastify from "fastify";
 import { type WePayAppCredentials, wepayAuthenticator } from "../auth.js";
 import { rejectWePay } from "../errors.js";
@@ -33,6 +39,8 @@ export interface RunningWePaySimulator {
   /** The App-Id/App-Token to send. */
   readonly credentials: Readonly<WePayAppCredentials>;
   readonly state: WePaySimulatorState;
+  /** Approved payments (charges) held now, each under the POS's key: the simulator's settlement report. */
+  settlement(): SettledCharge[];
   close(): Promise<void>;
 }
 
@@ -60,6 +68,10 @@ export async function startWePaySimulator(options: StartWePaySimulatorOptions = 
     url,
     credentials,
     state: simulator.state,
+    settlement: () =>
+      [...simulator.state.payments.values()]
+        .filter((p) => p.status === "completed")
+        .map((p) => ({ key: p.reference_id ?? undefined, id: p.id })),
     close: () => app.close(),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The full-size campaigns, on demand: `npx -y pnpm@10 --filter @payspec/reliability full [--runs N] [--codec-runs N]`.
- * Writes results/<date>.json and rewrites RELIABILITY.md (beside this package) with the figures and how to reproduce them.
+ * The full-size campaigns, on demand: `npx -y pnpm@10 --filter @payspec/reliability full [--runs N] [--codec-runs N]
+ * [--kill-payments N] [--only kill]`. Writes results/fuzz-<date>.json and results/kill/<protocol>.json and rewrites
+ * RELIABILITY.md (beside this package) with the figures and how to reproduce them.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -8,6 +9,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CODECS, type CodecReport, fuzzCodec, type LineNoiseReport, lineNoise } from "./codecs.js";
 import { type FuzzReport, fuzzTarget } from "./fuzz.js";
+import { type KillCampaignResult, runKillCampaign } from "./kill/campaign.js";
 import { PROTOCOLS, startTarget } from "./targets.js";
 
 export interface FullResults {
@@ -32,9 +34,22 @@ async function main(): Promise<void> {
       protocols: { type: "string" },
       /** Rewrite RELIABILITY.md from the newest results file and --campaigns, without running the fuzzers. */
       "report-only": { type: "boolean" },
+      /** Payments per protocol of the SIGKILL campaign (POS in a child process). */
+      "kill-payments": { type: "string", default: "1000" },
+      /** `kill`: run only the SIGKILL campaign (for --protocols), keep the other figures. */
+      only: { type: "string" },
     },
   });
   const campaigns = values.campaigns === undefined ? undefined : readCampaigns(resolve(values.campaigns));
+  if (values.only === "kill") {
+    const chosenKill =
+      values.protocols === undefined ? PROTOCOLS : PROTOCOLS.filter((p) => values.protocols?.split(",").includes(p));
+    const killed = await runKills(chosenKill, Number(values["kill-payments"]), Number(values.seed));
+    const kept = newestResults();
+    if (kept !== undefined) writeReport(campaigns === undefined ? kept : { ...kept, campaigns });
+    process.exitCode = killed.some(killFailed) ? 1 : 0;
+    return;
+  }
   const previous = newestResults();
   if (values["report-only"] === true) {
     if (previous === undefined) throw new Error("no results/fuzz-*.json yet: run without --report-only first");
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
     endpoints.push({ ...report, seconds: (performance.now() - started) / 1000, ranAt: new Date().toISOString() });
     await target.close();
   }
+  const killed = await runKills(chosen, Number(values["kill-payments"]), seed);
   const codecs = CODECS.map((codec) => fuzzCodec(codec, { runs: codecRuns, seed }));
   const noise = lineNoise({ runs: codecRuns, seed });
   const date = new Date().toISOString();
@@ -88,8 +104,84 @@ async function main(): Promise<void> {
   const failed =
     endpoints.some((e) => e.failures.length > 0 || e.polluted) ||
     codecs.some((c) => c.escaped.length > 0) ||
-    noise.corruptedAccepted > 0;
+    noise.corruptedAccepted > 0 ||
+    killed.some(killFailed);
   process.exitCode = failed ? 1 : 0;
+}
+
+const KILL_DIR = new URL("../results/kill/", import.meta.url);
+
+const killFailed = (k: KillCampaignResult): boolean =>
+  k.lost + k.chargedTwice + k.phantomApprovals + k.open + k.repeatMismatches > 0;
+
+/** Runs the SIGKILL campaign for each protocol and writes results/kill/<protocol>.json. */
+async function runKills(protocols: readonly string[], payments: number, seed: number): Promise<KillCampaignResult[]> {
+  mkdirSync(KILL_DIR, { recursive: true });
+  const results: KillCampaignResult[] = [];
+  for (const protocol of PROTOCOLS.filter((p) => protocols.includes(p))) {
+    let last = 0;
+    const result = await runKillCampaign({
+      protocol,
+      payments,
+      seed,
+      onProgress: (done) => {
+        if (done - last >= 50 || done === payments) {
+          last = done;
+          process.stderr.write(`\rkill ${protocol}: ${done}/${payments}`);
+        }
+      },
+    });
+    process.stderr.write("\n");
+    writeFileSync(
+      new URL(`${protocol}.json`, KILL_DIR),
+      `${JSON.stringify({ ...result, ranAt: new Date().toISOString() }, null, 2)}\n`,
+    );
+    results.push(result);
+  }
+  return results;
+}
+
+function readKills(): Array<KillCampaignResult & { ranAt?: string }> {
+  let files: string[] = [];
+  try {
+    files = readdirSync(KILL_DIR).filter((file) => file.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  return files.sort().map((file) => JSON.parse(readFileSync(new URL(file, KILL_DIR), "utf8")));
+}
+
+function killMarkdown(kills: ReadonlyArray<KillCampaignResult & { ranAt?: string }>): string {
+  if (kills.length === 0) return "_SIGKILL campaign: not run yet._";
+  return [
+    "Each payment goes through `@payspec/terminal` in a POS that is a separate Node.js process (`src/kill/pos-process.ts`,",
+    "run from the build output) with a `FileJournal`; the simulator lives in the campaign's process and outlives it.",
+    "Per payment one of: a plain payment, a decline, a retry of an earlier reference; a transport fault on a random HTTP",
+    "request of the payment (through the simulators' `Payspec-Fault` header: the answer dropped after commit, a reset",
+    "before the handler, a timeout where the server answers 400 ms late and the client gives up at 150 ms, Busy/in use,",
+    "a reader disconnect); or a SIGKILL of the POS process (`kill(2)`, no cleanup runs): right after the journal entry",
+    "is durable (nothing sent yet); right after the n-th HTTP answer of the payment arrived, before the adapter read it",
+    "(n drawn from 1 to the most exchanges a payment used: the vendor did its part, the POS never learns it); or at a",
+    "random moment within 1.5× a payment's mean duration, which can land anywhere, including inside a journal write.",
+    "A new process then opens the journal file and reconciles on connect. The run ends with restarts until nothing is",
+    "open, then the ledger is compared with the vendor's own record of approved charges (`settlement()`) **reference",
+    "by reference** (`compareLedger`): each journal payment must have exactly one charge if approved and none",
+    "otherwise, and no charge may exist under a key the journal lacks. A kill attempt whose payment finished before",
+    "the kill point counts as missed (the payment simply completed).",
+    "",
+    ...kills.flatMap((k) =>
+      Object.entries(k.excluded ?? {}).map(([fault, why]) => `Not drawn for ${k.protocol}: \`${fault}\`: ${why}.`),
+    ),
+    "",
+    "Reproduce: `npx -y pnpm@10 --filter @payspec/reliability full --only kill [--kill-payments 1000] [--protocols wepay,nexo]`.",
+    "",
+    "| protocol | payments (distinct) | plain | decline | retry | drop after commit | reset | timeout | busy | disconnect | kill after journal | kill after answer | kill at random | POS processes killed (SIGKILL) | kills missed | processes started | approved | declined | failed | recovered by reconciliation | ledger agreed | **lost** | **charged twice** | phantom | left open | retry mismatches | seconds | run at |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...kills.map(
+      (k) =>
+        `| ${k.protocol} | ${k.attempted} | ${k.byFault.none} | ${k.byFault.decline} | ${k.byFault.repeat} | ${k.byFault["drop-after-commit"] ?? 0} | ${k.byFault.reset ?? 0} | ${k.byFault.timeout ?? 0} | ${k.byFault.busy ?? 0} | ${k.byFault.disconnect ?? 0} | ${k.byFault["kill-journalled"]} | ${k.byFault["kill-answered"]} | ${k.byFault["kill-random"]} | ${k.kills} | ${k.killsMissed} | ${k.processes} | ${k.approved} | ${k.declined} | ${k.failed} | ${k.recovered} | ${k.agreed} | **${k.lost}** | **${k.chargedTwice}** | ${k.phantomApprovals} | ${k.open} | ${k.repeatMismatches} | ${k.seconds.toFixed(1)} | ${(k.ranAt ?? "?").slice(0, 16).replace("T", " ")} |`,
+    ),
+  ].join("\n");
 }
 
 function writeReport(results: FullResults): void {
@@ -147,31 +239,60 @@ function writeReport(results: FullResults): void {
     "|---:|---:|---:|---:|---:|---:|",
     `| ${results.lineNoise.frames} | **${results.lineNoise.corruptedAccepted}** | ${results.lineNoise.lrcCollisionsCaughtByLayout ?? 0} | ${results.lineNoise.corruptedRejected} | ${results.lineNoise.lost} | ${results.lineNoise.intact} |`,
     "",
+    "## Auth, secrets and logs",
+    "",
+    "These run in full in the test command on every CI run (they are not sampled, so there is no larger size):",
+    "",
+    "- `test/auth.test.ts`: every protected operation of WePay (App-Id/App-Token), Stripe (secret key), HiPay (Basic)",
+    "  and Payneteasy (OAuth 1.0) refuses missing and wrong credentials in the vendor's error shape, and accepts the same",
+    "  example request with the right ones; Payneteasy refuses a stale OAuth timestamp and a replayed nonce, and answers",
+    "  a status only for the right `control` checksum.",
+    "- `test/constant-time.test.ts`: a scan of every handwritten source (runtime, terminal, servers, clients, drivers)",
+    "  finds no `===`/`!==` on a secret-named value; each scheme's checker calls `constantTimeEqual` (SHA-256 of both",
+    "  sides, then `timingSafeEqual`). The scan found the WePay simulator's session-token lookup, fixed.",
+    "- `test/logs.test.ts`: all 72 conformance scenarios against the five simulators, then hostile input (card numbers",
+    "  and secrets in queries, unknown fields, broken bodies, 404s, a 1.1 MB body, faults), logged with bodies through",
+    "  `attachRequestLog`. The logs hold no Luhn-valid 13–19 digit run, none of the simulators' credentials and none of",
+    "  the tokens seen on the raw wire (session tokens, connection-token secrets, encoded payment methods, control",
+    "  checksums, OAuth signatures); card numbers that crossed the wire appear masked. A negative control runs the same",
+    "  scan over the raw traffic (captured under `node:http`) and finds them.",
+    "- Parser attacks (XML entity expansion and external entities, 1–3 MB bodies answered 413, 50,000-deep nesting,",
+    "  `__proto__`/`constructor` keys in JSON and form bodies) are part of the endpoint and codec fuzzing above.",
+    "",
     "## Fault campaign through @payspec/terminal",
     "",
     campaignSection,
+    "",
+    "## POS process killed with SIGKILL",
+    "",
+    killMarkdown(readKills()),
     "",
   ];
   writeFileSync(path, lines.join("\n"));
 }
 
-/** One protocol's fault campaign, as packages/terminal/test/campaign.ts writes it. */
-interface CampaignResult {
-  readonly protocol: string;
-  readonly seed: number;
-  readonly attempted: number;
-  readonly byFault: Record<string, number>;
-  readonly approved: number;
-  readonly declined: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly recovered: number;
-  readonly lostOrChargedTwice: number;
-  readonly phantomApprovals: number;
-  readonly open: number;
-  readonly vendorCharges: number;
-  readonly seconds: number;
-}
+/**
+ * One protocol's in-process fault campaign, as packages/terminal/test/campaign.ts writes it: the same figures as the
+ * SIGKILL campaign's, with its own fault names.
+ */
+type CampaignResult = Pick<
+  KillCampaignResult,
+  | "protocol"
+  | "seed"
+  | "attempted"
+  | "approved"
+  | "declined"
+  | "failed"
+  | "cancelled"
+  | "recovered"
+  | "agreed"
+  | "lost"
+  | "chargedTwice"
+  | "phantomApprovals"
+  | "open"
+  | "vendorCharges"
+  | "seconds"
+> & { readonly byFault: Record<string, number> };
 
 function readCampaigns(dir: string): CampaignResult[] {
   return readdirSync(dir)
@@ -189,21 +310,20 @@ function campaignMarkdown(campaigns: readonly CampaignResult[]): string {
     "(`drop-after-commit`), the POS process dying while that answer is lost (it is closed without any recovery attempt;",
     "a new process reopens the journal file and reconciles), the POS process dying between the journal write and the",
     "send, or a retry of an earlier reference. The run ends with one more restart and reconciliation, then the ledger",
-    "check: the vendor's approved charges must equal the journal's approved payments, with no entry left open.",
-    "Process death is simulated inside the test process at those two moments (the dying POS stops and its successor",
-    "only has the journal file), not with an OS-level SIGKILL. The ledger is compared by counts: a lost payment or a",
-    "double charge makes the vendor hold more charges than the journal approvals (`lost or charged twice`), an approval",
-    "the vendor does not hold shows as `phantom`. Every protocol gets the same seed, hence the same fault sequence: the",
-    "counts match across protocols by design, and the columns say what each protocol went through.",
+    "check against the vendor's own record, reference by reference (`compareLedger`): `lost` = charged while the journal",
+    "says not approved (or has no entry), `charged twice` = two charges under one payment's key, `phantom` = approved",
+    "in the journal with no charge. Process death here is simulated inside the test process at those two moments (the",
+    "dying POS stops and its successor only has the journal file); the next section kills real processes. Every",
+    "protocol gets the same seed, hence the same fault sequence: the counts match across protocols by design.",
     "",
     'Reproduce: `cd packages/terminal && CAMPAIGN_PAYMENTS=1200 CAMPAIGN_REPORT=../reliability/results/campaign npx vitest run -t "fault campaign" --testTimeout=2700000 --hookTimeout=600000`,',
     "then `npx -y pnpm@10 --filter @payspec/reliability full --report-only --campaigns results/campaign`.",
     "",
-    `| protocol | distinct payments (+ retried references) | ${faults.join(" | ")} | approved | declined | failed (never reached the vendor) | recovered by reconciliation | vendor charges | **lost or charged twice** | phantom | left open | seconds |`,
-    `|---|---:|${faults.map(() => "---:").join("|")}|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| protocol | distinct payments (+ retried references) | ${faults.join(" | ")} | approved | declined | failed (never reached the vendor) | recovered by reconciliation | vendor charges | ledger agreed | **lost** | **charged twice** | phantom | left open | seconds |`,
+    `|---|---:|${faults.map(() => "---:").join("|")}|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
     ...campaigns.map(
       (c) =>
-        `| ${c.protocol} | ${c.attempted} (+${c.byFault.repeat ?? 0}) | ${faults.map((f) => c.byFault[f] ?? 0).join(" | ")} | ${c.approved} | ${c.declined} | ${c.failed} | ${c.recovered} | ${c.vendorCharges} | **${c.lostOrChargedTwice}** | ${c.phantomApprovals} | ${c.open} | ${c.seconds.toFixed(1)} |`,
+        `| ${c.protocol} | ${c.attempted} (+${c.byFault.repeat ?? 0}) | ${faults.map((f) => c.byFault[f] ?? 0).join(" | ")} | ${c.approved} | ${c.declined} | ${c.failed} | ${c.recovered} | ${c.vendorCharges} | ${c.agreed} | **${c.lost}** | **${c.chargedTwice}** | ${c.phantomApprovals} | ${c.open} | ${c.seconds.toFixed(1)} |`,
     ),
     "<!-- campaigns:end -->",
   ].join("\n");

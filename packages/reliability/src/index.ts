@@ -10,4 +10,11 @@ export {
   type Mutation,
   type Verdict,
 } from "./fuzz.js";
+export {
+  type KillCampaignOptions,
+  type KillCampaignResult,
+  type KillFault,
+  posProcessPath,
+  runKillCampaign,
+} from "./kill/campaign.js";
 export { type FuzzTarget, PROTOCOLS, type ProtocolName, type RunningTarget, startTarget } from "./targets.js";

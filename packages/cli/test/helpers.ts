@@ -1,6 +1,7 @@
 /** Runs the built `payspec` bin with node, as a user would. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { CliIo } from "../src/index.js";
 
 const BIN = fileURLToPath(new URL("../bin/payspec.js", import.meta.url));
 
@@ -36,4 +37,28 @@ export function payspec(args: readonly string[], stdin?: Uint8Array): Promise<Ru
     });
     child.stdin.end(stdin);
   });
+}
+
+/** An io whose "Ctrl-C" the test presses, and which hands over the printed lines as they come. */
+export function controlledIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let serving!: () => void;
+  const started = new Promise<void>((resolve) => {
+    serving = resolve;
+  });
+  const io: CliIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    readInput: async () => new Uint8Array(),
+    waitForStop: () => {
+      serving();
+      return stopped;
+    },
+  };
+  return { io, out, err, stop, started };
 }

@@ -1,30 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type CliIo, run } from "../src/index.js";
+import { run } from "../src/index.js";
 import { startSimulators } from "../src/simulators.js";
-
-/** An io whose "Ctrl-C" the test presses. */
-function controlledIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  let serving!: () => void;
-  const started = new Promise<void>((resolve) => {
-    serving = resolve;
-  });
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    readInput: async () => new Uint8Array(),
-    waitForStop: () => {
-      serving();
-      return stopped;
-    },
-  };
-  return { io, out, err, stop, started };
-}
+import { controlledIo } from "./helpers.js";
 
 describe("payspec simulate --log", () => {
   it("prints one redacted JSON line per request to stderr, credentials and tokens never in clear", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CliIo, HIPAY_SIMULATOR_CREDENTIALS, run } from "../src/index.js";
-import { payspec } from "./helpers.js";
+import { HIPAY_SIMULATOR_CREDENTIALS, run } from "../src/index.js";
+import { controlledIo, payspec } from "./helpers.js";
 
 interface Listed {
   protocol: string;
@@ -8,30 +8,6 @@ interface Listed {
   credentials: Record<string, string>;
   endpoints: string;
   testValues: string[];
-}
-
-/** An io whose "Ctrl-C" the test presses, and which hands over the printed lines as they come. */
-function controlledIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  let serving!: () => void;
-  const started = new Promise<void>((resolve) => {
-    serving = resolve;
-  });
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    readInput: async () => new Uint8Array(),
-    waitForStop: () => {
-      serving();
-      return stopped;
-    },
-  };
-  return { io, out, err, stop, started };
 }
 
 const basic = (login: string, password: string) => `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;

@@ -2,8 +2,8 @@
 // simulator over loopback, status polls with no real waits, and a callback receiver.
 import {
   PayneteasyCallbackReceiver,
-  type PayneteasyDriverOptions,
   SimulatedMposDevice,
+  TEST_PAYER,
 } from "@payspec/payneteasy-driver";
 import { startPayneteasySimulator } from "@payspec/payneteasy-server";
 import type { FaultPlan } from "@payspec/runtime/server";
@@ -14,14 +14,7 @@ import { describeFaultCampaign } from "./campaign.js";
 import { describeTerminalSuite, type SuiteFixture } from "./suite.js";
 
 const PAN = "4111111111111111";
-const payer: PayneteasyDriverOptions["payer"] = {
-  address1: "1 Rue de la Paix",
-  city: "Paris",
-  zip_code: "75002",
-  country: "FR",
-  email: "till@example.com",
-  ipaddress: "127.0.0.1",
-};
+const payer = TEST_PAYER;
 /** Polls do not wait on real time: one macrotask between two polls. */
 const tick = (_ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {

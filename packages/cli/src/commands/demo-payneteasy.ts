@@ -4,7 +4,7 @@
  * journal. Prints each step and what the reader's display showed; exit 0 on an approved payment.
  * Polls are 0.3-0.5 s apart here instead of the vendor's 3-5 s, so the demo takes a second.
  */
-import { PayneteasyCallbackReceiver, SimulatedMposDevice } from "@payspec/payneteasy-driver";
+import { PayneteasyCallbackReceiver, SimulatedMposDevice, TEST_PAYER } from "@payspec/payneteasy-driver";
 import { startPayneteasySimulator } from "@payspec/payneteasy-server";
 import { MemoryJournal } from "@payspec/terminal";
 import { payneteasyTerminal } from "@payspec/terminal/payneteasy";
@@ -23,14 +23,7 @@ export async function demoPayneteasy(io: CliIo): Promise<number> {
       endpointId: "1234",
       credentials: sim.credentials,
       device: new SimulatedMposDevice({ serialNumber: "3A0F5C21" }),
-      payer: {
-        address1: "1 Rue de la Paix",
-        city: "Paris",
-        zip_code: "75002",
-        country: "FR",
-        email: "demo@example.com",
-        ipaddress: "127.0.0.1",
-      },
+      payer: TEST_PAYER,
       receiver,
       pollIntervalMs: { min: 300, max: 500 },
       journal,

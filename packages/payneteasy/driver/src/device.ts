@@ -7,6 +7,7 @@
  */
 import { createCipheriv, randomBytes } from "node:crypto";
 import { maskPan } from "@payspec/runtime";
+import type { PayerDetails } from "./driver.js";
 
 /** What the reader is asked to collect a card for. */
 export interface CardReadRequest {
@@ -170,3 +171,16 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
+
+/**
+ * A payer for tests and demos against the simulator: the customer data Payneteasy's sale requires (address, email,
+ * IP address), fictitious.
+ */
+export const TEST_PAYER: PayerDetails = Object.freeze({
+  address1: "1 Rue de la Paix",
+  city: "Paris",
+  zip_code: "75002",
+  country: "FR",
+  email: "till@example.com",
+  ipaddress: "127.0.0.1",
+});

@@ -19,6 +19,7 @@ export {
   SIMULATED_ENCRYPTED_TYPE,
   SimulatedMposDevice,
   type SimulatedMposDeviceOptions,
+  TEST_PAYER,
 } from "./device.js";
 export {
   type OrderLookup,

@@ -12,24 +12,17 @@ import { createFetchTransport, type Transport } from "@payspec/runtime";
 import type { FaultPlan } from "@payspec/runtime/server";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  type PayerDetails,
   type PaymentEvent,
   PayneteasyCallbackReceiver,
   PayneteasyDriver,
   type PayneteasyDriverOptions,
   PayneteasyOutcomeUnknownError,
   SimulatedMposDevice,
+  TEST_PAYER,
 } from "../src/index.js";
 
 const PAN = "4111111111111111";
-const payer: PayerDetails = {
-  address1: "1 Rue de la Paix",
-  city: "Paris",
-  zip_code: "75002",
-  country: "FR",
-  email: "till@example.com",
-  ipaddress: "127.0.0.1",
-};
+const payer = TEST_PAYER;
 
 let sim: RunningPayneteasySimulator | undefined;
 let receiver: PayneteasyCallbackReceiver | undefined;

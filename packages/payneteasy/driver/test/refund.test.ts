@@ -12,7 +12,6 @@ import type { FaultPlan } from "@payspec/runtime/server";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   IllegalTransitionError,
-  type PayerDetails,
   PayneteasyDriver,
   type PayneteasyDriverOptions,
   PayneteasyOutcomeUnknownError,
@@ -20,16 +19,10 @@ import {
   RefundMachine,
   type RefundState,
   SimulatedMposDevice,
+  TEST_PAYER,
 } from "../src/index.js";
 
-const payer: PayerDetails = {
-  address1: "1 Rue de la Paix",
-  city: "Paris",
-  zip_code: "75002",
-  country: "FR",
-  email: "till@example.com",
-  ipaddress: "127.0.0.1",
-};
+const payer = TEST_PAYER;
 
 let sim: RunningPayneteasySimulator | undefined;
 let nextFault: FaultPlan = {};

@@ -3,7 +3,7 @@
  * HTTP transport handed in (the POS process wraps both to stop at the moments that matter).
  */
 
-import { PayneteasyCallbackReceiver, SimulatedMposDevice } from "@payspec/payneteasy-driver";
+import { PayneteasyCallbackReceiver, SimulatedMposDevice, TEST_PAYER } from "@payspec/payneteasy-driver";
 import { createFetchTransport, type Transport } from "@payspec/runtime";
 import type { Journal, Terminal } from "@payspec/terminal";
 import { hipayEcrTerminal } from "@payspec/terminal/hipay-ecr";
@@ -76,14 +76,7 @@ export async function posTerminal(
         endpointId: config.endpointId,
         credentials: config.credentials,
         device: new SimulatedMposDevice({ pan: config.pan }),
-        payer: {
-          address1: "1 Rue de la Paix",
-          city: "Paris",
-          zip_code: "75002",
-          country: "FR",
-          email: "till@example.com",
-          ipaddress: "127.0.0.1",
-        },
+        payer: TEST_PAYER,
         receiver,
         sleep: tick,
         transport,

@@ -33,7 +33,9 @@ export {
   signOAuth1,
 } from "./auth/oauth1.js";
 export {
+  amountInCents,
   payneteasyCallbackControl,
+  payneteasyReturnControl,
   payneteasyStatusControl,
   sha1Hex,
   verifyControl,

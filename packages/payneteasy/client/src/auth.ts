@@ -10,12 +10,15 @@
  */
 import {
   type Authenticator,
+  amountInCents,
   type OperationDescriptor,
   type OutgoingRequest,
+  payneteasyReturnControl,
   payneteasyStatusControl,
-  sha1Hex,
   signOAuth1,
 } from "@payspec/runtime";
+
+export { amountInCents };
 
 export interface PayneteasyCredentials {
   /** Merchant login (the OAuth consumer key). */
@@ -105,25 +108,12 @@ export function returnControl(fields: ReturnControlFields): string {
     if (value === undefined) throw new RangeError(`returnControl: ${fields.amount} is not an amount in cents`);
     cents = value;
   }
-  return sha1Hex(
-    fields.login,
-    fields.client_orderid,
-    fields.orderid,
-    cents,
-    fields.currency ?? "",
-    fields.merchantControlKey,
-  );
-}
-
-/**
- * A Payneteasy decimal amount times 100, as the integer string `control` hashes (`10.42` → `1042`,
- * `7` → `700`, `0.5` → `50`); undefined when it is not such an amount or has a third decimal
- * other than 0 (cents cannot carry it).
- */
-export function amountInCents(amount: string): string | undefined {
-  const match = /^([0-9]{1,10})(?:\.([0-9]{1,3}))?$/.exec(amount);
-  if (match === null) return undefined;
-  const fraction = (match[2] ?? "").padEnd(3, "0");
-  if (!fraction.endsWith("0")) return undefined;
-  return String(BigInt(match[1] as string) * 100n + BigInt(fraction.slice(0, 2)));
+  return payneteasyReturnControl({
+    login: fields.login,
+    client_orderid: fields.client_orderid,
+    orderid: fields.orderid,
+    amount_in_cents: cents,
+    currency: fields.currency ?? "",
+    merchant_control_key: fields.merchantControlKey,
+  });
 }

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import {
+  amountInCents,
   CodecError,
   createOAuth1Verifier,
   decodeForm,
@@ -22,8 +23,8 @@ import {
   type OAuth1FailureReason,
   type OperationDescriptor,
   payneteasyCallbackControl,
+  payneteasyReturnControl,
   payneteasyStatusControl,
-  sha1Hex,
   verifyControl,
 } from "@payspec/runtime";
 import type { MountOptions, RejectReason } from "@payspec/runtime/server";
@@ -158,42 +159,9 @@ export function verifyCallback(query: Readonly<Record<string, unknown>>, merchan
   return verifyControl(expected, control);
 }
 
-/**
- * `control` of a return request: SHA1(login + client_orderid + orderid + amount_in_cents +
- * currency + merchant_control_key), lowercase hex (spec return.tsp; doc.payneteasy.eu "3.19").
- */
-export function returnControl(fields: {
-  login: string;
-  client_orderid: string;
-  orderid: string;
-  /** `amount` times 100 as an integer (`10.42` → `1042`); empty when the amount is left out */
-  amount_in_cents: string;
-  /** empty when left out */
-  currency: string;
-  merchant_control_key: string;
-}): string {
-  return sha1Hex(
-    fields.login,
-    fields.client_orderid,
-    fields.orderid,
-    fields.amount_in_cents,
-    fields.currency,
-    fields.merchant_control_key,
-  );
-}
-
-/**
- * A Payneteasy decimal amount times 100, as the integer string `control` hashes (`10.42` → `1042`,
- * `7` → `700`, `0.5` → `50`); undefined when it is not such an amount or has a third decimal
- * other than 0 (cents cannot carry it).
- */
-export function amountInCents(amount: string): string | undefined {
-  const match = /^([0-9]{1,10})(?:\.([0-9]{1,3}))?$/.exec(amount);
-  if (match === null) return undefined;
-  const fraction = (match[2] ?? "").padEnd(3, "0");
-  if (!fraction.endsWith("0")) return undefined;
-  return String(BigInt(match[1]!) * 100n + BigInt(fraction.slice(0, 2)));
-}
+/** `control` of a return request: the checksum `payneteasyReturnControl` of @payspec/runtime computes. */
+export const returnControl = payneteasyReturnControl;
+export { amountInCents };
 
 function merchantLookup(merchants: MerchantKeys): (login: string) => Promise<string | undefined> {
   if (typeof merchants === "function") return async (login) => merchants(login);

@@ -81,56 +81,50 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-/** One payment's state; `to` moves it along PAYMENT_TRANSITIONS or throws. */
-export class PaymentMachine {
-  #state: PaymentState = "idle";
-  readonly #onChange: ((state: PaymentState) => void) | undefined;
+/** A state that moves only along its transition table; `to` throws on any other move. */
+class Machine<S extends PaymentState | RefundState> {
+  #state: S;
+  readonly #transitions: Readonly<Record<S, readonly S[]>>;
+  readonly #what: string;
+  readonly #onChange: ((state: S) => void) | undefined;
 
-  constructor(onChange?: (state: PaymentState) => void) {
+  constructor(transitions: Readonly<Record<S, readonly S[]>>, what: string, onChange?: (state: S) => void) {
+    this.#state = "idle" as S;
+    this.#transitions = transitions;
+    this.#what = what;
     this.#onChange = onChange;
   }
 
-  get state(): PaymentState {
+  get state(): S {
     return this.#state;
   }
 
-  /** Whether the payment reached an end (no transition leaves it). */
+  /** Whether it reached an end (no transition leaves it). */
   get done(): boolean {
-    return PAYMENT_TRANSITIONS[this.#state].length === 0;
+    return this.#transitions[this.#state].length === 0;
   }
 
-  can(to: PaymentState): boolean {
-    return PAYMENT_TRANSITIONS[this.#state].includes(to);
+  can(to: S): boolean {
+    return this.#transitions[this.#state].includes(to);
   }
 
-  to(next: PaymentState): void {
-    if (!this.can(next)) throw new IllegalTransitionError(this.#state, next);
+  to(next: S): void {
+    if (!this.can(next)) throw new IllegalTransitionError(this.#state, next, this.#what);
     this.#state = next;
     this.#onChange?.(next);
   }
 }
 
+/** One payment's state; `to` moves it along PAYMENT_TRANSITIONS or throws. */
+export class PaymentMachine extends Machine<PaymentState> {
+  constructor(onChange?: (state: PaymentState) => void) {
+    super(PAYMENT_TRANSITIONS, "payment", onChange);
+  }
+}
+
 /** One return's state; `to` moves it along REFUND_TRANSITIONS or throws. */
-export class RefundMachine {
-  #state: RefundState = "idle";
-  readonly #onChange: ((state: RefundState) => void) | undefined;
-
+export class RefundMachine extends Machine<RefundState> {
   constructor(onChange?: (state: RefundState) => void) {
-    this.#onChange = onChange;
-  }
-
-  get state(): RefundState {
-    return this.#state;
-  }
-
-  /** Whether the return reached an end (no transition leaves it). */
-  get done(): boolean {
-    return REFUND_TRANSITIONS[this.#state].length === 0;
-  }
-
-  to(next: RefundState): void {
-    if (!REFUND_TRANSITIONS[this.#state].includes(next)) throw new IllegalTransitionError(this.#state, next, "refund");
-    this.#state = next;
-    this.#onChange?.(next);
+    super(REFUND_TRANSITIONS, "refund", onChange);
   }
 }

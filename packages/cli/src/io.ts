@@ -33,6 +33,18 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/**
+ * The `--port` option: `fallback` when absent; otherwise a whole number such that the `span` consecutive ports from it
+ * (one per server) stay within 0–65535, or a UsageError.
+ */
+export function parsePort(value: string | undefined, fallback: number, span = 1): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port + span - 1 > 65_535)
+    throw new UsageError(`--port must be a port number, got ${JSON.stringify(value)}`);
+  return port;
+}
+
 /** A file that cannot be read (missing, a directory, too large): exit 2. */
 export class InputError extends Error {
   override readonly name = "InputError";

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Command } from "../command.js";
-import { type CliIo, EXIT, UsageError } from "../io.js";
+import { type CliIo, EXIT, parsePort, UsageError } from "../io.js";
 
 const USAGE = "payspec docs [--port N] [--host H] [--exit]";
 
@@ -48,10 +48,7 @@ export const docsCommand: Command = {
       return EXIT.ok;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-    const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-    if (values.port?.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
-    }
+    const port = parsePort(values.port, DEFAULT_PORT);
     // Loaded on use: the other commands never pay for it.
     const { serveDocs } = await import("@payspec/docs");
     const docs = await serveDocs({ port, host: values.host ?? "127.0.0.1" });

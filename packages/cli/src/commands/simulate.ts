@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Command } from "../command.js";
-import { type CliIo, EXIT, UsageError } from "../io.js";
+import { type CliIo, EXIT, parsePort, UsageError } from "../io.js";
 import { isProtocol, PROTOCOLS, type ProtocolName } from "../protocols.js";
 import { describeSimulators, startSimulators } from "../simulators.js";
 import { closestMatch } from "../suggest.js";
@@ -62,10 +62,7 @@ export const simulateCommand: Command = {
       return EXIT.ok;
     }
     const protocols = parseProtocols(positionals);
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port + protocols.length - 1 > 65_535) {
-      throw new UsageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
-    }
+    const port = parsePort(values.port, 0, protocols.length);
     const logBodies = values["log-bodies"] === true;
     const simulators = await startSimulators(protocols, {
       port,

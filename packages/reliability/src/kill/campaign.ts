@@ -222,12 +222,13 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
   let maxExchanges = 2;
   let meanMs = 50;
 
-  const launch = async (): Promise<PosProcess> => {
+  /** A new POS process, once it reconciled its journal; `open` = entries it could not settle yet. */
+  const launch = async (): Promise<{ pos: PosProcess; open: number }> => {
     const pos = new PosProcess(start);
     processes++;
     const ready = await pos.expect("ready");
     for (const outcome of ready.reconciled) known.set(outcome.reference, outcome);
-    return pos;
+    return { pos, open: ready.open };
   };
   const settle = (event: PosEvent): void => {
     if (event.event === "outcome") {
@@ -236,7 +237,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     }
   };
 
-  let pos = await launch();
+  let { pos } = await launch();
   try {
     let last: { reference: string; amount: number } | undefined;
     for (let index = 0; index < payments; index++) {
@@ -273,7 +274,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
       if (event === undefined || event.event === "held") {
         await pos.kill();
         kills++;
-        pos = await launch();
+        ({ pos } = await launch());
       } else {
         if (hold !== undefined || killAfterMs !== undefined) killsMissed++;
         settle(event);
@@ -288,12 +289,10 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     // The last process ends normally; restarts reconcile until nothing is open (a vendor may still be finishing).
     await pos.exit();
     for (let round = 0; ; round++) {
-      pos = await launch();
-      const journal = await FileJournal.open(start.journalPath);
-      const open = journal.openEntries().length;
-      await journal.dispose();
+      const restarted = await launch();
+      pos = restarted.pos;
       await pos.exit();
-      if (open === 0 || round >= 20) break;
+      if (restarted.open === 0 || round >= 20) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
@@ -302,7 +301,8 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
 
   const journal = await FileJournal.open(start.journalPath);
   const entries = journal.entries();
-  const ledger = compareLedger(entries, vendor.ledger(), vendor.ledgerKey);
+  const charges = vendor.ledger();
+  const ledger = compareLedger(entries, charges, vendor.ledgerKey);
   await journal.dispose();
   await vendor.close();
   rmSync(dir, { recursive: true, force: true });
@@ -328,7 +328,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     chargedTwice: ledger.chargedTwice.length,
     phantomApprovals: ledger.phantom.length,
     open: ledger.open.length,
-    vendorCharges: vendor.ledger().length,
+    vendorCharges: charges.length,
     seconds: (performance.now() - started) / 1000,
     ledger,
   };

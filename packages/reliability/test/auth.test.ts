@@ -101,8 +101,10 @@ describe("payneteasy OAuth 1.0 freshness", () => {
   });
 
   it("refuses a replayed nonce, after accepting its first use", async () => {
-    const nonce = `replay${Date.now()}`;
-    const replaying = payneteasyAuth({ ...PAYNETEASY_SIMULATOR_CREDENTIALS, nonce: () => nonce });
+    // RFC 5849 §3.3: a nonce is unique per timestamp, so the replay repeats both (a fresh second would be a new pair).
+    const at = Date.now();
+    const nonce = `replay${at}`;
+    const replaying = payneteasyAuth({ ...PAYNETEASY_SIMULATOR_CREDENTIALS, nonce: () => nonce, now: () => at });
     expect(await bodyOf(replaying)).toMatch(/^type=async-response\n/);
     expect(await bodyOf(replaying)).toMatch(/^type=validation-error\n[\s\S]*nonce/i);
   });
